@@ -1,0 +1,126 @@
+"""Timeline API: one customer's events, newest first, keyset-paged, filtered by what the user may see."""
+
+from __future__ import annotations
+
+import frappe
+from frappe import _
+from frappe.query_builder import DocType
+from frappe.query_builder.functions import Count
+
+from customer_360.core import timeline as core
+from customer_360.indexer import readable_source_doctypes
+from customer_360.permissions import check_customer_read, get_capabilities
+
+Event = DocType("Customer Timeline Event")
+_FIELDS = (
+	"name",
+	"event_time",
+	"event_type",
+	"kind",
+	"source_doctype",
+	"source_name",
+	"title",
+	"summary",
+	"amount",
+	"currency",
+	"company",
+	"contact",
+	"actor",
+	"cancelled",
+)
+
+
+@frappe.whitelist()
+@frappe.read_only()
+def get_timeline(
+	customer: str,
+	cursor: str | None = None,
+	limit: int = core.DEFAULT_LIMIT,
+	event_types: str | list | None = None,
+	from_date: str | None = None,
+	to_date: str | None = None,
+	search: str | None = None,
+) -> dict:
+	check_customer_read(customer)
+	try:
+		query = core.parse_query(customer, cursor, limit, event_types, from_date, to_date, search)
+	except core.QueryError as e:
+		frappe.throw(_("Invalid timeline request: {0}").format(str(e)), frappe.ValidationError)
+
+	visible = _visibility()
+	if not visible["doctypes"]:
+		return {"events": [], "next_cursor": None, "counts": {}}
+
+	q = _filtered(query, visible)
+	if query.event_types:
+		q = q.where(Event.event_type.isin(query.event_types))
+	if query.after:
+		at, name = query.after
+		q = q.where((Event.event_time < at) | ((Event.event_time == at) & (Event.name < name)))
+	rows = (
+		q.select(*[Event[f] for f in _FIELDS])
+		.orderby(Event.event_time, order=frappe.qb.desc)
+		.orderby(Event.name, order=frappe.qb.desc)
+		.limit(query.limit + 1)
+		.run(as_dict=True)
+	)
+	more = len(rows) > query.limit
+	rows = rows[: query.limit]
+	_mask(rows, get_capabilities().see_finance)
+	return {
+		"events": rows,
+		"next_cursor": core.encode_cursor(rows[-1].event_time, rows[-1].name) if more else None,
+		# Counts answer "how many of each type match my other filters": the chips show them. Deeper pages
+		# already have them, so only the first page pays for the count.
+		"counts": _counts(query, visible) if not query.after else None,
+	}
+
+
+def _visibility() -> dict:
+	"""Source doctypes the user may read, and the Companies a User Permission restricts them to."""
+	doctypes = readable_source_doctypes()
+	companies = None
+	user_perms = frappe.permissions.get_user_permissions(frappe.session.user)
+	if user_perms.get("Company"):
+		companies = sorted({p.get("doc") for p in user_perms["Company"]})
+	return {"doctypes": doctypes, "companies": companies}
+
+
+def _filtered(query: core.TimelineQuery, visible: dict):
+	q = (
+		frappe.qb.from_(Event)
+		.where(Event.customer == query.customer)
+		.where(Event.source_doctype.isin(visible["doctypes"]))
+	)
+	if visible["companies"] is not None:
+		# Company-less events (emails, tasks, files) belong to no company and stay visible.
+		q = q.where(Event.company.isin(visible["companies"]) | Event.company.isnull() | (Event.company == ""))
+	if query.from_time:
+		q = q.where(Event.event_time >= query.from_time)
+	if query.to_time:
+		q = q.where(Event.event_time < query.to_time)
+	if query.search:
+		like = "%" + query.search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+		q = q.where(Event.title.like(like) | Event.summary.like(like))
+	return q
+
+
+def _counts(query: core.TimelineQuery, visible: dict) -> dict:
+	rows = (
+		_filtered(query, visible)
+		.select(Event.event_type, Count(Event.name).as_("n"))
+		.groupby(Event.event_type)
+		.run()
+	)
+	counts = dict.fromkeys(core.EVENT_TYPES, 0)
+	counts.update({t: n for t, n in rows})
+	return counts
+
+
+def _mask(rows: list[dict], see_finance: bool) -> None:
+	for row in rows:
+		row["cancelled"] = bool(row["cancelled"])
+		if not see_finance and row.get("amount") is not None:
+			# The figure never leaves the server for a user without the finance capability.
+			row["amount"] = None
+			row["masked"] = True

@@ -1,0 +1,228 @@
+"""Benchmarks that print figures (never timed tests): `bench --site SITE customer-360 benchmark-timeline`.
+
+seed_history() gives one customer a long synthetic history written straight into ERPNext's own tables
+(emails, comments, tasks, files and submitted invoice headers) — cheap to build at 100k rows, and real
+enough for both sides: our backfill reads those tables, and ERPNext's Customer form load (getdoc) reads the
+same comments, emails, files and assignments. The money benchmark (with real, ledger-posting invoices)
+comes with the money panel.
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+from datetime import datetime, timedelta
+
+import frappe
+from frappe.utils import random_string
+
+from customer_360 import indexer
+from customer_360.api.timeline import get_timeline
+from customer_360.core.timeline import encode_cursor
+
+# Share of each synthetic source in the seeded history (emails dominate a real customer's history).
+MIX = {"Communication": 0.45, "Comment": 0.2, "ToDo": 0.15, "File": 0.05, "Sales Invoice": 0.15}
+
+
+def _insert(table: str, columns: list[str], rows: list[tuple]) -> None:
+	for start in range(0, len(rows), 1000):
+		chunk = rows[start : start + 1000]
+		ph = "(" + ", ".join(["%s"] * len(columns)) + ")"
+		frappe.db.sql(
+			f"insert into `tab{table}` ({', '.join(f'`{c}`' for c in columns)}) values "
+			+ ", ".join([ph] * len(chunk)),
+			[v for row in chunk for v in row],
+		)
+
+
+def seed_history(events: int = 100_000, customer: str | None = None) -> dict:
+	"""A customer with `events` timeline-worthy records spread over three years."""
+	customer = customer or f"C360 Bench {random_string(6)}"
+	if not frappe.db.exists("Customer", customer):
+		frappe.get_doc(
+			{
+				"doctype": "Customer",
+				"customer_name": customer,
+				"customer_group": frappe.db.get_value("Customer Group", {"is_group": 0}),
+				"territory": frappe.db.get_value("Territory", {"is_group": 0}),
+			}
+		).insert(ignore_permissions=True)
+	company = frappe.get_all("Company", limit=1, pluck="name")[0]
+	currency = frappe.db.get_value("Company", company, "default_currency")
+	start = datetime.now() - timedelta(days=3 * 365)
+	step = (3 * 365 * 86400) / max(events, 1)
+	tag = random_string(6)
+	counts = {}
+	offset = 0
+	for doctype, share in MIX.items():
+		n = int(events * share) if doctype != "Sales Invoice" else events - sum(counts.values())
+		counts[doctype] = n
+		rows = []
+		for i in range(n):
+			at = start + timedelta(seconds=(offset + i) * step)
+			name = f"C360B-{tag}-{doctype[:3].upper()}-{i:07d}"
+			base = (name, at, at, "Administrator", "Administrator")
+			if doctype == "Communication":
+				rows.append(
+					(
+						*base,
+						"Communication",
+						"Email",
+						"Received" if i % 3 else "Sent",
+						f"Message {i} about order {i % 97}",
+						"buyer@example.com",
+						at,
+						"Customer",
+						customer,
+						"<p>Hello</p>",
+					)
+				)
+			elif doctype == "Comment":
+				rows.append(
+					(*base, "Comment", "Customer", customer, f"<p>Call note {i}</p>", "Administrator")
+				)
+			elif doctype == "ToDo":
+				rows.append(
+					(
+						*base,
+						"Closed" if i % 4 else "Open",
+						f"Follow up {i}",
+						"Customer",
+						customer,
+						"Administrator",
+						at.date(),
+					)
+				)
+			elif doctype == "File":
+				rows.append((*base, f"scan-{i}.pdf", f"/private/files/scan-{i}.pdf", "Customer", customer, 1))
+			else:
+				rows.append(
+					(*base, 1, customer, company, at.date(), at.time(), 100 + i % 900, currency, 0, at.date())
+				)
+		columns = ["name", "creation", "modified", "owner", "modified_by"] + {
+			"Communication": [
+				"communication_type",
+				"communication_medium",
+				"sent_or_received",
+				"subject",
+				"sender",
+				"communication_date",
+				"reference_doctype",
+				"reference_name",
+				"content",
+			],
+			"Comment": ["comment_type", "reference_doctype", "reference_name", "content", "comment_email"],
+			"ToDo": ["status", "description", "reference_type", "reference_name", "allocated_to", "date"],
+			"File": ["file_name", "file_url", "attached_to_doctype", "attached_to_name", "is_private"],
+			"Sales Invoice": [
+				"docstatus",
+				"customer",
+				"company",
+				"posting_date",
+				"posting_time",
+				"grand_total",
+				"currency",
+				"is_return",
+				"due_date",
+			],
+		}[doctype]
+		_insert(doctype, columns, rows)
+		offset += n
+	frappe.db.commit()
+	return {"customer": customer, "records": counts}
+
+
+def _median_ms(fn, runs: int) -> float:
+	times = []
+	for _ in range(runs):
+		t = time.perf_counter()
+		fn()
+		times.append((time.perf_counter() - t) * 1000)
+	return statistics.median(times)
+
+
+def timeline_benchmark(events: int = 100_000, runs: int = 15) -> dict:
+	"""Seed, backfill, then first page vs deep page vs ERPNext's Customer form load, same customer."""
+	from frappe.desk.form.load import getdoc
+
+	frappe.set_user("Administrator")
+	seeded = seed_history(events)
+	customer = seeded["customer"]
+
+	t = time.perf_counter()
+	totals = indexer.backfill(progress=False)
+	backfill_s = time.perf_counter() - t
+	indexed = frappe.db.count("Customer Timeline Event", {"customer": customer})
+
+	deep = frappe.db.sql(
+		"select event_time, name from `tabCustomer Timeline Event` where customer = %s"
+		" order by event_time desc, name desc limit 1 offset %s",
+		(customer, max(indexed - 60, 0)),
+	)[0]
+	deep_cursor = encode_cursor(deep[0], deep[1])
+
+	def first_page():
+		get_timeline(customer)
+
+	def first_page_no_counts():
+		get_timeline(customer, cursor=encode_cursor(datetime.now() + timedelta(days=3650), "~"))
+
+	def deep_page():
+		page = get_timeline(customer, cursor=deep_cursor)
+		assert page["events"], "deep page is empty"
+
+	def form_load():
+		getdoc("Customer", customer)
+		frappe.response.pop("docs", None)
+		frappe.response.pop("docinfo", None)
+
+	for fn in (first_page, deep_page, form_load):  # warm caches on both sides
+		fn()
+	results = {
+		"customer": customer,
+		"seeded_records": seeded["records"],
+		"indexed_events": indexed,
+		"backfill_events": totals["events"],
+		"backfill_seconds": round(backfill_s, 2),
+		"backfill_events_per_s": round(totals["events"] / backfill_s) if backfill_s else None,
+		"first_page_ms": round(_median_ms(first_page, runs), 2),
+		"first_page_without_counts_ms": round(_median_ms(first_page_no_counts, runs), 2),
+		"deep_page_ms": round(_median_ms(deep_page, runs), 2),
+		"erpnext_getdoc_ms": round(_median_ms(form_load, runs), 2),
+	}
+	results["first_page_vs_getdoc"] = round(results["first_page_ms"] / results["erpnext_getdoc_ms"], 3)
+	# Like for like: a deep page carries no counts, so it is compared with a first page without counts.
+	results["deep_vs_first"] = round(results["deep_page_ms"] / results["first_page_without_counts_ms"], 3)
+	return results
+
+
+def print_table(r: dict) -> None:
+	rows = [
+		(
+			"data",
+			f"1 customer, {r['indexed_events']} indexed events from {sum(r['seeded_records'].values())} records",
+			"",
+			"",
+		),
+		(
+			"timeline first page (50, with type counts)",
+			f"{r['first_page_ms']} ms",
+			f"ERPNext getdoc Customer {r['erpnext_getdoc_ms']} ms",
+			f"{r['first_page_vs_getdoc']} (goal <= 0.2)",
+		),
+		(
+			"timeline page at depth ~100%",
+			f"{r['deep_page_ms']} ms",
+			f"first page without counts {r['first_page_without_counts_ms']} ms",
+			f"{r['deep_vs_first']} (goal <= 1.5)",
+		),
+		(
+			"backfill",
+			f"{r['backfill_events_per_s']} events/s",
+			f"{r['backfill_events']} events in {r['backfill_seconds']} s",
+			"(goal >= 20000/s)",
+		),
+	]
+	widths = [max(len(str(row[i])) for row in rows) for i in range(4)]
+	for row in rows:
+		print("  ".join(str(c).ljust(w) for c, w in zip(row, widths, strict=True)))

@@ -1,0 +1,24 @@
+import frappe
+from frappe import _
+from frappe.model.document import Document
+
+from customer_360.core import capabilities
+
+
+class Customer360Settings(Document):
+	def validate(self):
+		seen = set()
+		for row in self.role_capabilities:
+			if row.role in seen:
+				frappe.throw(_("Row {0}: role {1} is listed twice.").format(row.idx, row.role))
+			seen.add(row.role)
+			try:
+				row.note_scopes = capabilities.format_scopes(capabilities.parse_scopes(row.note_scopes))
+			except ValueError as e:
+				frappe.throw(_("Row {0}: {1}").format(row.idx, str(e)))
+
+	def on_update(self):
+		# Capabilities are cached per site; a change here must apply to the next request.
+		from customer_360.permissions import clear_capability_cache
+
+		clear_capability_cache()

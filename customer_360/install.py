@@ -1,0 +1,101 @@
+"""Everything the app adds to a site outside its own doctypes, created in code and removed on uninstall.
+
+Every function here is idempotent: install, `bench migrate` (after_migrate) and a re-run change nothing once
+the site is set up. Our own doctypes, pages and reports are removed by Frappe's uninstall itself.
+"""
+
+import frappe
+from frappe.custom.doctype.custom_field.custom_field import create_custom_fields
+
+from customer_360.core import capabilities
+
+# Custom fields on ERPNext doctypes. Prefixed so they never clash with ERPNext's or another app's fields.
+CUSTOM_FIELDS = {
+	"Customer": [
+		{
+			"fieldname": "c360_parent_customer",
+			"label": "Parent Customer",
+			"fieldtype": "Link",
+			"options": "Customer",
+			"insert_after": "account_manager",
+			"description": "Figures of this customer roll up into the parent's Customer 360.",
+			"is_system_generated": 1,
+		},
+		{
+			"fieldname": "c360_referred_by",
+			"label": "Referred By",
+			"fieldtype": "Link",
+			"options": "Customer",
+			"insert_after": "c360_parent_customer",
+			"is_system_generated": 1,
+		},
+	]
+}
+
+
+def before_install():
+	# The settings doctype's permissions name our role, so it must exist before the doctypes sync.
+	ensure_roles()
+
+
+def after_install():
+	ensure_setup()
+	# Existing history appears on the timeline once this job has run (progress shows in the desk).
+	from customer_360.indexer import enqueue_backfill
+
+	try:
+		enqueue_backfill(restart=True)
+		frappe.db.commit()
+	except Exception:
+		# Redis unreachable must not fail the install; the admin can run it later.
+		print(
+			"customer_360: could not queue the timeline backfill; run `bench --site SITE customer-360 backfill`"
+		)
+
+
+def after_migrate():
+	ensure_setup()
+
+
+def ensure_setup():
+	ensure_roles()
+	create_custom_fields(CUSTOM_FIELDS, update=True)
+	ensure_settings_defaults()
+	frappe.db.commit()
+
+
+def ensure_roles():
+	for role in capabilities.APP_ROLES:
+		if not frappe.db.exists("Role", role):
+			frappe.get_doc({"doctype": "Role", "role_name": role, "desk_access": 1}).insert(
+				ignore_permissions=True
+			)
+
+
+def ensure_settings_defaults():
+	"""Seed the role table once; an administrator's later edits are never overwritten."""
+	settings = frappe.get_single("Customer 360 Settings")
+	if settings.role_capabilities:
+		return
+	existing_roles = set(frappe.get_all("Role", pluck="name"))
+	for row in capabilities.default_rows():
+		# ERPNext roles that a site removed (or never had) are skipped rather than failing the install.
+		if row["role"] in existing_roles:
+			settings.append("role_capabilities", row)
+	settings.flags.ignore_permissions = True
+	settings.save()
+
+
+def before_uninstall():
+	for doctype, fields in CUSTOM_FIELDS.items():
+		for df in fields:
+			name = frappe.db.get_value("Custom Field", {"dt": doctype, "fieldname": df["fieldname"]})
+			if name:
+				frappe.delete_doc("Custom Field", name, ignore_permissions=True, force=True)
+	for role in capabilities.APP_ROLES:
+		# Role assignments go with the role; users themselves are untouched.
+		frappe.db.delete("Has Role", {"role": role})
+		frappe.db.delete("Custom DocPerm", {"role": role})
+		if frappe.db.exists("Role", role):
+			frappe.delete_doc("Role", role, ignore_permissions=True, force=True)
+	frappe.cache.delete_value("customer_360:role_capability_rows")

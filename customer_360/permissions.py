@@ -1,0 +1,65 @@
+"""Frappe adapter for capabilities: one function answers "may this user ...?" for every API."""
+
+from __future__ import annotations
+
+import frappe
+from frappe import _
+
+from customer_360.core import capabilities as caps
+from customer_360.core.capabilities import Capabilities
+
+SETTINGS = "Customer 360 Settings"
+_CACHE_KEY = "customer_360:role_capability_rows"
+
+
+def _settings_rows() -> list[dict]:
+	rows = frappe.cache.get_value(_CACHE_KEY)
+	if rows is None:
+		rows = frappe.get_all(
+			"Customer 360 Role Capability",
+			filters={"parent": SETTINGS, "parenttype": SETTINGS},
+			fields=["role", "note_scopes", *caps.CAPABILITIES],
+			ignore_permissions=True,  # the rows decide permissions; reading them must not need any
+		)
+		frappe.cache.set_value(_CACHE_KEY, rows)
+	return rows
+
+
+def clear_capability_cache() -> None:
+	frappe.cache.delete_value(_CACHE_KEY)
+	if hasattr(frappe.local, "c360_capabilities"):
+		frappe.local.c360_capabilities = {}
+
+
+def get_capabilities(user: str | None = None) -> Capabilities:
+	user = user or frappe.session.user
+	per_request = frappe.local.__dict__.setdefault("c360_capabilities", {})
+	if user not in per_request:
+		per_request[user] = caps.resolve(
+			frappe.get_roles(user), _settings_rows(), is_administrator=(user == "Administrator")
+		)
+	return per_request[user]
+
+
+def has_capability(capability: str, user: str | None = None) -> bool:
+	return get_capabilities(user).has(capability)
+
+
+def check_capability(capability: str, user: str | None = None) -> None:
+	if not has_capability(capability, user):
+		frappe.throw(_("You are not permitted to do this in Customer 360."), frappe.PermissionError)
+
+
+def check_customer_read(customer: str) -> None:
+	"""First line of every customer-scoped API: the customer exists and the user may read it."""
+	if not customer or not isinstance(customer, str):
+		frappe.throw(_("A customer is required."), frappe.ValidationError)
+	if not frappe.db.exists("Customer", customer):
+		frappe.throw(
+			_("Customer {0} does not exist.").format(frappe.bold(customer)), frappe.DoesNotExistError
+		)
+	if not frappe.has_permission("Customer", "read", doc=customer):
+		frappe.throw(
+			_("You do not have permission to view customer {0}.").format(frappe.bold(customer)),
+			frappe.PermissionError,
+		)

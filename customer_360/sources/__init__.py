@@ -1,0 +1,98 @@
+"""Timeline sources: how one ERP document becomes timeline events.
+
+One module per source doctype. Each defines `SOURCE`, a `Source` whose `to_events(row)` is pure Python, so the
+mapping is unit-tested without a site. The indexer (a Frappe adapter) reads the rows and writes the events.
+
+Other apps register more sources through the hook `customer_360_timeline_sources`: a list of dotted paths
+to `Source` objects (see README).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from customer_360.core.timeline import Event
+
+
+@dataclass(frozen=True)
+class Source:
+	doctype: str
+	# Columns read from the source table (besides `name`, `creation`, `modified`, `owner`, `modified_by`).
+	fields: tuple[str, ...]
+	# SQL condition on the source table choosing the rows that produce events.
+	where: str
+	# SQL expression for the customer; None when `links_sql` resolves customers (e.g. emails via contacts).
+	customer_column: str | None
+	to_events: Callable[[dict], list[Event]]
+	# Query returning (source_name, customer, contact) for names in %(names)s; used when customer_column is None.
+	links_sql: str | None = None
+	# Records attached to the customer itself (comments, files, tasks, emails) are readable by whoever may read
+	# the customer, as on ERPNext's own form timeline; other sources need read permission on their doctype.
+	follows_customer: bool = False
+	# ERPNext is deprecating some doctypes (Issue, Opportunity): skip the source when its doctype is absent.
+	optional: bool = False
+	# Doc events that re-index this source (everything that can change what it says on the timeline).
+	doc_events: tuple[str, ...] = (
+		"on_update",
+		"on_submit",
+		"on_cancel",
+		"on_update_after_submit",
+		"on_trash",
+	)
+
+
+BUILTIN_SOURCES = (
+	"customer_360.sources.sales_invoice.SOURCE",
+	"customer_360.sources.payment_entry.SOURCE",
+	"customer_360.sources.sales_order.SOURCE",
+	"customer_360.sources.quotation.SOURCE",
+	"customer_360.sources.delivery_note.SOURCE",
+	"customer_360.sources.issue.SOURCE",
+	"customer_360.sources.opportunity.SOURCE",
+	"customer_360.sources.communication.SOURCE",
+	"customer_360.sources.todo.SOURCE",
+	"customer_360.sources.file.SOURCE",
+	"customer_360.sources.comment.SOURCE",
+	"customer_360.sources.appointment.SOURCE",
+)
+
+
+def day_time(row: dict, date_field: str, time_field: str | None = None):
+	"""Event instant for a document dated by day: its own time field, else the time of day it was created,
+	so documents of one day keep the order they were made in."""
+	from customer_360.core.timeline import combine
+
+	created = row.get("creation")
+	at = row.get(time_field) if time_field else None
+	if at in (None, "") and created is not None:
+		at = created.time()
+	return combine(row.get(date_field), at, fallback=created)
+
+
+def base_event(row: dict, **kwargs) -> Event:
+	"""Fields every event takes from its source row."""
+	values = {
+		"customer": row["customer"],
+		"source_name": row["name"],
+		"company": row.get("company"),
+		"contact": row.get("contact"),
+		"actor": row.get("owner"),
+		"cancelled": row.get("docstatus") == 2,
+	}
+	values.update(kwargs)
+	return Event(**values)
+
+
+def cancellation(row: dict, source_doctype: str, kind: str, event_type: str, title: str) -> Event:
+	"""The moment a submitted document was cancelled (its last modification)."""
+	return base_event(
+		row,
+		source_doctype=source_doctype,
+		kind=kind,
+		event_type=event_type,
+		event_time=row["modified"],
+		title=title,
+		actor=row.get("modified_by"),
+		cancelled=True,
+	)

@@ -1,0 +1,27 @@
+from customer_360.sources import Source, base_event
+
+DOCTYPE = "File"
+
+
+def to_events(row: dict) -> list:
+	return [
+		base_event(
+			row,
+			source_doctype=DOCTYPE,
+			kind="file_attached",
+			event_type="file",
+			event_time=row["creation"],
+			title=row.get("file_name") or row["name"],
+			summary="Private file" if row.get("is_private") else None,
+		)
+	]
+
+
+SOURCE = Source(
+	doctype=DOCTYPE,
+	fields=("attached_to_name", "file_name", "is_private"),
+	where="attached_to_doctype = 'Customer' and is_folder = 0",
+	customer_column="attached_to_name",
+	to_events=to_events,
+	follows_customer=True,
+)

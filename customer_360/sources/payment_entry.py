@@ -1,0 +1,52 @@
+from customer_360.sources import Source, base_event, cancellation, day_time
+
+DOCTYPE = "Payment Entry"
+
+
+def to_events(row: dict) -> list:
+	received = row.get("payment_type") == "Receive"
+	ref = f" (ref {row['reference_no']})" if row.get("reference_no") else ""
+	events = [
+		base_event(
+			row,
+			source_doctype=DOCTYPE,
+			kind="payment_received" if received else "refund_issued",
+			event_type="money",
+			event_time=day_time(row, "posting_date"),
+			title=(f"Payment {row['name']}" if received else f"Refund {row['name']}"),
+			summary=f"{row.get('mode_of_payment') or 'Payment'}{ref}",
+			amount=row.get("paid_amount") if received else row.get("received_amount"),
+			currency=row.get("paid_from_account_currency")
+			if received
+			else row.get("paid_to_account_currency"),
+			contact=row.get("contact_person"),
+		)
+	]
+	if row.get("docstatus") == 2:
+		what = "Payment" if received else "Refund"
+		events.append(
+			cancellation(row, DOCTYPE, "payment_cancelled", "money", f"{what} {row['name']} cancelled")
+		)
+	return events
+
+
+SOURCE = Source(
+	doctype=DOCTYPE,
+	fields=(
+		"party",
+		"company",
+		"payment_type",
+		"posting_date",
+		"paid_amount",
+		"received_amount",
+		"paid_from_account_currency",
+		"paid_to_account_currency",
+		"mode_of_payment",
+		"reference_no",
+		"docstatus",
+		"contact_person",
+	),
+	where="docstatus > 0 and party_type = 'Customer' and payment_type in ('Receive', 'Pay')",
+	customer_column="party",
+	to_events=to_events,
+)

@@ -1,0 +1,51 @@
+from customer_360.sources import Source, base_event, day_time
+
+DOCTYPE = "ToDo"
+
+
+def to_events(row: dict) -> list:
+	what = row.get("description") or row["name"]
+	common = {"source_doctype": DOCTYPE, "event_type": "task", "cancelled": row.get("status") == "Cancelled"}
+	events = [
+		base_event(
+			row,
+			kind="task_created",
+			event_time=row["creation"],
+			title=f"Task: {what}",
+			summary=f"Assigned to {row['allocated_to']}" if row.get("allocated_to") else None,
+			**common,
+		)
+	]
+	if row.get("status") == "Open" and row.get("date"):
+		events.append(
+			base_event(
+				row,
+				kind="task_due",
+				event_time=day_time(row, "date"),
+				title=f"Task due: {what}",
+				summary=f"{row.get('priority') or 'Medium'} priority",
+				**common,
+			)
+		)
+	if row.get("status") == "Closed":
+		events.append(
+			base_event(
+				row,
+				kind="task_done",
+				event_time=row["modified"],
+				title=f"Task done: {what}",
+				actor=row.get("modified_by"),
+				**common,
+			)
+		)
+	return events
+
+
+SOURCE = Source(
+	doctype=DOCTYPE,
+	fields=("reference_name", "description", "status", "date", "priority", "allocated_to"),
+	where="reference_type = 'Customer'",
+	customer_column="reference_name",
+	to_events=to_events,
+	follows_customer=True,
+)
