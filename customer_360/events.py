@@ -20,7 +20,7 @@ def _remember(items):
 	try:
 		if _disabled():
 			return
-		pending = frappe.local.__dict__.get("c360_pending")
+		pending = getattr(frappe.local, "c360_pending", None)
 		if pending is None:
 			pending = frappe.local.c360_pending = set()
 		if not pending:
@@ -54,4 +54,7 @@ def _flush():
 
 
 def _enqueue(items):
-	frappe.enqueue(INDEX_JOB, queue="short", items=items)
+	job = frappe.enqueue(INDEX_JOB, queue="short", items=items)
+	if frappe.flags.in_test and job is not None:
+		# Integration tests wait for exactly the jobs their commits caused (customer_360.tests.jobs).
+		frappe.local.c360_test_jobs = [*getattr(frappe.local, "c360_test_jobs", []), job.id]

@@ -27,13 +27,14 @@ def _settings_rows() -> list[dict]:
 
 def clear_capability_cache() -> None:
 	frappe.cache.delete_value(_CACHE_KEY)
-	if hasattr(frappe.local, "c360_capabilities"):
-		frappe.local.c360_capabilities = {}
+	frappe.local.c360_capabilities = {}
 
 
 def get_capabilities(user: str | None = None) -> Capabilities:
 	user = user or frappe.session.user
-	per_request = frappe.local.__dict__.setdefault("c360_capabilities", {})
+	per_request = getattr(frappe.local, "c360_capabilities", None)
+	if per_request is None:
+		per_request = frappe.local.c360_capabilities = {}
 	if user not in per_request:
 		per_request[user] = caps.resolve(
 			frappe.get_roles(user), _settings_rows(), is_administrator=(user == "Administrator")

@@ -22,6 +22,7 @@ _FIELDS = (
 	"title",
 	"summary",
 	"amount",
+	"has_amount",
 	"currency",
 	"company",
 	"contact",
@@ -120,7 +121,9 @@ def _counts(query: core.TimelineQuery, visible: dict) -> dict:
 def _mask(rows: list[dict], see_finance: bool) -> None:
 	for row in rows:
 		row["cancelled"] = bool(row["cancelled"])
-		if not see_finance and row.get("amount") is not None:
+		if not row.pop("has_amount"):
+			row["amount"] = None
+		elif not see_finance:
 			# The figure never leaves the server for a user without the finance capability.
 			row["amount"] = None
 			row["masked"] = True
