@@ -1,0 +1,36 @@
+// Issue 2: the Customer form's "Customer 360" button opens customer-360/<customer>, which shows the name.
+import assert from "node:assert/strict";
+import { login, makeCustomer } from "./helpers.mjs";
+
+export const tests = {
+	async "Customer form button opens the 360 page with the customer's name"(ctx) {
+		const context = await login(ctx);
+		const customer = await makeCustomer(context);
+		const page = await context.newPage();
+		try {
+			await page.goto(`/app/customer/${encodeURIComponent(customer)}`);
+			const button = page.locator(".page-actions button, .page-actions .btn").filter({ hasText: "Customer 360" }).first();
+			await button.waitFor({ state: "visible", timeout: 30000 });
+			await button.click();
+			await page.waitForURL(/\/app\/customer-360\//, { timeout: 15000 });
+			assert.ok(decodeURIComponent(page.url()).endsWith(`/app/customer-360/${customer}`), page.url());
+			const heading = page.locator(".c360-customer-name");
+			await heading.waitFor({ timeout: 15000 });
+			assert.equal((await heading.textContent()).trim(), customer);
+			await page.screenshot({ path: `${ctx.artifacts}/customer-360-page.png`, fullPage: true });
+		} finally {
+			await context.close();
+		}
+	},
+
+	async "the page opened by URL for an unknown customer shows an error, not a blank page"(ctx) {
+		const context = await login(ctx);
+		const page = await context.newPage();
+		try {
+			await page.goto(`/app/customer-360/${encodeURIComponent("No Such Customer E2E")}`);
+			await page.locator(".c360-error").waitFor({ timeout: 20000 });
+		} finally {
+			await context.close();
+		}
+	},
+};
