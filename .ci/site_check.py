@@ -103,6 +103,9 @@ def verify_uninstalled(snapshot):
 	left = frappe.get_all("Role", filters={"name": ["like", "Customer 360%"]}, pluck="name")
 	if left:
 		problems.append(f"Role left: {left}")
+	left = frappe.db.sql("select distinct doctype from tabSingles where doctype like 'Customer 360%%'")
+	if left:
+		problems.append(f"settings values left in tabSingles: {left}")
 	if "customer_360" in frappe.get_installed_apps():
 		problems.append("still listed in installed apps")
 	after = counts()

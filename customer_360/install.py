@@ -92,6 +92,9 @@ def before_uninstall():
 			name = frappe.db.get_value("Custom Field", {"dt": doctype, "fieldname": df["fieldname"]})
 			if name:
 				frappe.delete_doc("Custom Field", name, ignore_permissions=True, force=True)
+			# Frappe keeps the column of a deleted custom field; uninstall leaves no trace of ours.
+			frappe.db.sql_ddl(f"alter table `tab{doctype}` drop column if exists `{df['fieldname']}`")
+		frappe.clear_cache(doctype=doctype)
 	for role in capabilities.APP_ROLES:
 		# Role assignments go with the role; users themselves are untouched.
 		frappe.db.delete("Has Role", {"role": role})
