@@ -64,3 +64,11 @@ def check_customer_read(customer: str) -> None:
 			_("You do not have permission to view customer {0}.").format(frappe.bold(customer)),
 			frappe.PermissionError,
 		)
+
+
+def allowed_companies(user: str | None = None) -> list[str] | None:
+	"""Companies a User Permission restricts the user to; None when unrestricted."""
+	perms = frappe.permissions.get_user_permissions(user or frappe.session.user)
+	if not perms.get("Company"):
+		return None
+	return sorted({p.get("doc") for p in perms["Company"]})

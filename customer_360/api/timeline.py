@@ -9,7 +9,7 @@ from frappe.query_builder.functions import Count
 
 from customer_360.core import timeline as core
 from customer_360.indexer import readable_source_doctypes
-from customer_360.permissions import check_customer_read, get_capabilities
+from customer_360.permissions import allowed_companies, check_customer_read, get_capabilities
 
 Event = DocType("Customer Timeline Event")
 _FIELDS = (
@@ -80,11 +80,7 @@ def get_timeline(
 def _visibility() -> dict:
 	"""Source doctypes the user may read, and the Companies a User Permission restricts them to."""
 	doctypes = readable_source_doctypes()
-	companies = None
-	user_perms = frappe.permissions.get_user_permissions(frappe.session.user)
-	if user_perms.get("Company"):
-		companies = sorted({p.get("doc") for p in user_perms["Company"]})
-	return {"doctypes": doctypes, "companies": companies}
+	return {"doctypes": doctypes, "companies": allowed_companies()}
 
 
 def _filtered(query: core.TimelineQuery, visible: dict):

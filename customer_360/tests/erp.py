@@ -177,3 +177,28 @@ def todo(customer: str, description: str, due=None):
 			"date": due,
 		}
 	).insert(ignore_permissions=True)
+
+
+def advance_payment(customer: str, amount: float, company_name: str | None = None):
+	"""A payment received and not allocated to any invoice (an advance)."""
+	company_name = company_name or company()
+	pe = frappe.new_doc("Payment Entry")
+	pe.update(
+		{
+			"payment_type": "Receive",
+			"company": company_name,
+			"party_type": "Customer",
+			"party": customer,
+			"posting_date": nowdate(),
+			"paid_to": frappe.get_cached_value("Company", company_name, "default_cash_account"),
+			"paid_amount": amount,
+			"received_amount": amount,
+			"reference_no": random_string(8),
+			"reference_date": nowdate(),
+		}
+	)
+	pe.setup_party_account_field()
+	pe.set_missing_values()
+	pe.insert(ignore_permissions=True)
+	pe.submit()
+	return pe

@@ -117,3 +117,12 @@ class TestProfileApi(C360TestCase):
 		frappe.set_user(make_user(["Projects User"]))  # no read on Customer
 		with self.assertRaises(frappe.PermissionError):
 			get_profile(name)
+
+
+class TestAdminApi(C360TestCase):
+	def test_only_system_managers_start_a_backfill(self):
+		from customer_360.api.admin import start_backfill
+
+		frappe.set_user(make_user(["Sales Manager"]))
+		with self.assertRaises(frappe.PermissionError):
+			start_backfill()
