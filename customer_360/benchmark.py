@@ -164,6 +164,10 @@ def timeline_benchmark(events: int = 100_000, runs: int = 15) -> dict:
 	def first_page():
 		get_timeline(customer)
 
+	def first_page_cold_counts():
+		indexer.bump_version()  # as right after a write: the counts are computed, not cached
+		get_timeline(customer)
+
 	def first_page_no_counts():
 		get_timeline(customer, cursor=encode_cursor(datetime.now() + timedelta(days=3650), "~"))
 
@@ -186,11 +190,15 @@ def timeline_benchmark(events: int = 100_000, runs: int = 15) -> dict:
 		"backfill_seconds": round(backfill_s, 2),
 		"backfill_events_per_s": round(totals["events"] / backfill_s) if backfill_s else None,
 		"first_page_ms": round(_median_ms(first_page, runs), 2),
+		"first_page_cold_counts_ms": round(_median_ms(first_page_cold_counts, runs), 2),
 		"first_page_without_counts_ms": round(_median_ms(first_page_no_counts, runs), 2),
 		"deep_page_ms": round(_median_ms(deep_page, runs), 2),
 		"erpnext_getdoc_ms": round(_median_ms(form_load, runs), 2),
 	}
-	results["first_page_vs_getdoc"] = round(results["first_page_ms"] / results["erpnext_getdoc_ms"], 3)
+	# The goal is judged on the uncached first page (counts computed), the worst case a user meets.
+	results["first_page_vs_getdoc"] = round(
+		results["first_page_cold_counts_ms"] / results["erpnext_getdoc_ms"], 3
+	)
 	# Like for like: a deep page carries no counts, so it is compared with a first page without counts.
 	results["deep_vs_first"] = round(results["deep_page_ms"] / results["first_page_without_counts_ms"], 3)
 	return results
@@ -205,8 +213,8 @@ def print_table(r: dict) -> None:
 			"",
 		),
 		(
-			"timeline first page (50, with type counts)",
-			f"{r['first_page_ms']} ms",
+			"timeline first page (50 + type counts computed)",
+			f"{r['first_page_cold_counts_ms']} ms",
 			f"ERPNext getdoc Customer {r['erpnext_getdoc_ms']} ms",
 			f"{r['first_page_vs_getdoc']} (goal <= 0.2)",
 		),

@@ -63,11 +63,11 @@ def benchmark_timeline(context, events=100_000, runs=15):
 	"""Timeline first page / deep page vs ERPNext's Customer form load, and backfill speed."""
 	import frappe
 
-	from customer_360 import benchmark
-
 	frappe.init(site=get_site(context))
 	frappe.connect()
 	try:
+		from customer_360 import benchmark  # its modules build frappe.qb tables at import: after init
+
 		results = benchmark.timeline_benchmark(events=events, runs=runs)
 		benchmark.print_table(results)
 		click.echo(json.dumps(results, default=str))

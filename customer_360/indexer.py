@@ -10,9 +10,12 @@ import functools
 import time
 from collections import defaultdict
 from collections.abc import Iterable
+from datetime import date, datetime
+from decimal import Decimal
 
 import frappe
 from frappe.utils import now_datetime
+from pymysql.converters import escape_string
 
 from customer_360.core.timeline import Event
 from customer_360.sources import BUILTIN_SOURCES, Source
@@ -44,6 +47,8 @@ COLUMNS = (
 )
 _UPDATED = [c for c in COLUMNS if c not in ("name", "creation", "owner", "docstatus", "idx")]
 BATCH = 2000
+# Bumped on every index write; cached timeline counts are keyed by it.
+VERSION_KEY = "customer_360:timeline_version"
 _STANDARD = ("name", "creation", "modified", "owner", "modified_by")
 
 
@@ -126,49 +131,44 @@ def build_events(source: Source, rows: list[dict]) -> list[Event]:
 # ---------------------------------------------------------------- writing the index
 
 
+def _literal(value) -> str:
+	"""SQL literal for the bulk upsert. Building the statement ourselves (with pymysql's own string
+	escaping) is ~3x cheaper than letting the driver dispatch 20 parameters per row; backfill is bound by it."""
+	if value is None:
+		return "NULL"
+	if isinstance(value, str):
+		return "'" + escape_string(value) + "'"
+	if isinstance(value, bool | int):
+		return str(int(value))
+	if isinstance(value, float | Decimal):
+		return repr(float(value))
+	if isinstance(value, datetime | date):
+		return (
+			"'" + value.isoformat(" ") + "'" if isinstance(value, datetime) else "'" + value.isoformat() + "'"
+		)
+	return "'" + escape_string(str(value)) + "'"
+
+
 def write_events(events: list[Event]) -> int:
-	"""Bulk upsert (one statement per 500 rows); the event name makes it idempotent."""
+	"""Bulk upsert, 1000 rows a statement; the event name makes it idempotent."""
 	if not events:
 		return 0
-	now, user = now_datetime(), frappe.session.user
-	placeholders = "(" + ", ".join(["%s"] * len(COLUMNS)) + ")"
+	now, user = _literal(now_datetime()), _literal(frappe.session.user)
+	constants = (
+		f"{now}, {now}, {user}, {user}, 0, 0"  # creation, modified, modified_by, owner, docstatus, idx
+	)
 	update = ", ".join(f"`{c}` = values(`{c}`)" for c in _UPDATED)
-	for start in range(0, len(events), 500):
-		chunk = events[start : start + 500]
-		values = []
-		for e in chunk:
-			values.extend(
-				(
-					e.name,
-					now,
-					now,
-					user,
-					user,
-					0,
-					0,
-					e.customer,
-					e.event_time,
-					e.event_type,
-					e.kind,
-					e.source_doctype,
-					e.source_name,
-					e.title,
-					e.summary,
-					e.amount or 0,
-					int(e.amount is not None),
-					e.currency,
-					e.company,
-					e.contact,
-					e.actor,
-					e.cancelled,
-				)
-			)
-		frappe.db.sql(
-			f"insert into `{TABLE}` ({', '.join(f'`{c}`' for c in COLUMNS)}) values "
-			+ ", ".join([placeholders] * len(chunk))
-			+ f" on duplicate key update {update}",
-			values,
-		)
+	head = f"insert into `{TABLE}` ({', '.join(f'`{c}`' for c in COLUMNS)}) values "
+	for start in range(0, len(events), 1000):
+		rows = []
+		for e in events[start : start + 1000]:
+			values = (
+				e.customer, e.event_time, e.event_type, e.kind, e.source_doctype, e.source_name, e.title,
+				e.summary, e.amount or 0, int(e.amount is not None), e.currency, e.company, e.contact, e.actor,
+				e.cancelled,
+			)  # fmt: skip
+			rows.append(f"({_literal(e.name)}, {constants}, {', '.join(map(_literal, values))})")
+		frappe.db.sql(head + ", ".join(rows) + f" on duplicate key update {update}")
 	return len(events)
 
 
@@ -215,7 +215,17 @@ def index_documents(items: Iterable[Iterable[str]]) -> int:
 		replace_events(doctype, names, events)
 		written += len(events)
 	frappe.db.commit()
+	bump_version()
 	return written
+
+
+def bump_version() -> None:
+	# Atomic INCR on a raw (unpickled) key: concurrent workers never lose a bump.
+	frappe.cache.incr(frappe.cache.make_key(VERSION_KEY))
+
+
+def index_version() -> int:
+	return int(frappe.cache.get(frappe.cache.make_key(VERSION_KEY)) or 0)
 
 
 # ---------------------------------------------------------------- backfill
@@ -260,6 +270,7 @@ def backfill(progress: bool = True) -> dict:
 			state[source.doctype] = after
 			frappe.cache.set_value(_STATE_KEY, state)
 			frappe.db.commit()
+			bump_version()
 			if progress:
 				frappe.publish_progress(
 					percent=100 * i / len(sources),
@@ -310,5 +321,6 @@ def reconcile(full: bool = False) -> dict:
 		f"delete e from `{TABLE}` e left join `tabCustomer` c on c.name = e.customer where c.name is null"
 	)
 	frappe.db.commit()
+	bump_version()
 	frappe.cache.set_value(_RECONCILE_KEY, started)
 	return {"reindexed": reindexed}

@@ -59,6 +59,12 @@ def after_migrate():
 
 def ensure_setup():
 	ensure_roles()
+	# Indexes are added by on_doctype_update only when the doctype's JSON changes; make sure on every migrate.
+	from customer_360.customer_360.doctype.customer_timeline_event.customer_timeline_event import (
+		on_doctype_update,
+	)
+
+	on_doctype_update()
 	create_custom_fields(CUSTOM_FIELDS, update=True)
 	ensure_settings_defaults()
 	frappe.db.commit()

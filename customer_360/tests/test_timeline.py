@@ -211,3 +211,13 @@ class TestTimelineChanges(C360TestCase):
 		self.assertIn(inv.name, {e["source_name"] for e in first})
 		indexer.backfill(progress=False)
 		self.assertEqual([e["name"] for e in all_events(c)], [e["name"] for e in first])
+
+	def test_cached_counts_follow_new_events(self):
+		c = make_customer()
+		erp.todo(c, "First")
+		wait_for_jobs()
+		before = get_timeline(c)["counts"]["task"]
+		self.assertEqual(get_timeline(c)["counts"]["task"], before)  # served from the cache
+		erp.todo(c, "Second")
+		wait_for_jobs()
+		self.assertGreater(get_timeline(c)["counts"]["task"], before)

@@ -21,5 +21,12 @@ def on_doctype_update():
 	frappe.db.add_index(
 		"Customer Timeline Event", ["customer", "event_type", "event_time"], "customer_type_index"
 	)
+	# Covers the counts query (type x readable source doctypes x allowed companies) without touching rows:
+	# first-page counts over 100k events read only this index.
+	frappe.db.add_index(
+		"Customer Timeline Event",
+		["customer", "event_type", "source_doctype", "company", "event_time"],
+		"customer_counts_index",
+	)
 	# Re-indexing one source document replaces its rows.
 	frappe.db.add_index("Customer Timeline Event", ["source_doctype", "source_name"], "source_index")
