@@ -9,8 +9,8 @@ from frappe import _
 from frappe.query_builder import DocType
 from frappe.query_builder.functions import Count
 
-from customer_360.core import timeline as core
 from customer_360 import indexer
+from customer_360.core import timeline as core
 from customer_360.indexer import readable_source_doctypes
 from customer_360.permissions import allowed_companies, check_customer_read, get_capabilities
 
