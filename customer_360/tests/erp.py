@@ -161,6 +161,8 @@ def email(subject: str, sender: str, sent_or_received="Received", **kw):
 			"subject": subject,
 			"sender": sender,
 			"content": f"<p>{subject}</p>",
+			# Real mail has one; without it Frappe skips contact linking when any "Sent" message lacks one too.
+			"message_id": f"<{random_string(16)}@example.com>",
 			**kw,
 		}
 	).insert(ignore_permissions=True)

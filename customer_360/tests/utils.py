@@ -33,6 +33,15 @@ def unique(prefix: str) -> str:
 def make_user(roles: list[str], email: str | None = None, company: str | None = None) -> str:
 	"""A desk user with exactly `roles`; optionally restricted to one Company by a User Permission."""
 	email = email or f"c360-{random_string(10).lower()}@example.com"
+	current = frappe.session.user
+	frappe.set_user("Administrator")  # whoever the test is acting as, setting up users is an admin's job
+	try:
+		return _make_user(email, roles, company)
+	finally:
+		frappe.set_user(current)
+
+
+def _make_user(email: str, roles: list[str], company: str | None) -> str:
 	if not frappe.db.exists("User", email):
 		user = frappe.get_doc(
 			{
