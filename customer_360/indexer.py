@@ -21,30 +21,12 @@ from customer_360.core.timeline import Event
 from customer_360.sources import BUILTIN_SOURCES, Source
 
 TABLE = "tabCustomer Timeline Event"
-COLUMNS = (
-	"name",
-	"creation",
-	"modified",
-	"modified_by",
-	"owner",
-	"docstatus",
-	"idx",
-	"customer",
-	"event_time",
-	"event_type",
-	"kind",
-	"source_doctype",
-	"source_name",
-	"title",
-	"summary",
-	"amount",
-	"has_amount",
-	"currency",
-	"company",
-	"contact",
-	"actor",
-	"cancelled",
-)
+# The event's own columns, in the order write_events writes them after the standard ones.
+EVENT_FIELDS = (
+	"customer", "event_time", "event_type", "kind", "source_doctype", "source_name", "title", "summary",
+	"amount", "has_amount", "currency", "company", "contact", "actor", "cancelled",
+)  # fmt: skip
+COLUMNS = ("name", "creation", "modified", "modified_by", "owner", "docstatus", "idx", *EVENT_FIELDS)
 _UPDATED = [c for c in COLUMNS if c not in ("name", "creation", "owner", "docstatus", "idx")]
 BATCH = 2000
 # Bumped on every index write; cached timeline counts are keyed by it.

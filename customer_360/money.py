@@ -207,32 +207,32 @@ def _paid_pairs(customers, company) -> list[tuple]:
 
 
 def _open_quotations(customers, company) -> dict:
-	count, amount = (
-		frappe.qb.from_(QTN)
-		.select(Count(QTN.name), Sum(QTN.base_grand_total))
-		.where(
-			(QTN.company == company)
-			& (QTN.quotation_to == "Customer")
-			& QTN.party_name.isin(customers)
-			& (QTN.docstatus == 1)
-			& QTN.status.isin(["Open", "Replied", "Partially Ordered"])
-		)
-		.run()[0]
+	return _count_amount(
+		QTN,
+		(QTN.company == company)
+		& (QTN.quotation_to == "Customer")
+		& QTN.party_name.isin(customers)
+		& (QTN.docstatus == 1)
+		& QTN.status.isin(["Open", "Replied", "Partially Ordered"]),
 	)
-	return {"count": count or 0, "amount": float(amount or 0)}
 
 
 def _orders(customers, company, condition) -> dict:
+	return _count_amount(
+		SO,
+		(SO.company == company)
+		& SO.customer.isin(customers)
+		& (SO.docstatus == 1)
+		& SO.status.notin(["Closed", "On Hold", "Completed"])
+		& condition,
+	)
+
+
+def _count_amount(table, condition) -> dict:
 	count, amount = (
-		frappe.qb.from_(SO)
-		.select(Count(SO.name), Sum(SO.base_grand_total))
-		.where(
-			(SO.company == company)
-			& SO.customer.isin(customers)
-			& (SO.docstatus == 1)
-			& SO.status.notin(["Closed", "On Hold", "Completed"])
-			& condition
-		)
+		frappe.qb.from_(table)
+		.select(Count(table.name), Sum(table.base_grand_total))
+		.where(condition)
 		.run()[0]
 	)
 	return {"count": count or 0, "amount": float(amount or 0)}

@@ -15,23 +15,7 @@ from customer_360.indexer import readable_source_doctypes
 from customer_360.permissions import allowed_companies, check_customer_read, get_capabilities
 
 Event = DocType("Customer Timeline Event")
-_FIELDS = (
-	"name",
-	"event_time",
-	"event_type",
-	"kind",
-	"source_doctype",
-	"source_name",
-	"title",
-	"summary",
-	"amount",
-	"has_amount",
-	"currency",
-	"company",
-	"contact",
-	"actor",
-	"cancelled",
-)
+_FIELDS = ("name", *(f for f in indexer.EVENT_FIELDS if f != "customer"))
 
 
 @frappe.whitelist()
