@@ -24,3 +24,22 @@ export async function makeCustomer(context, prefix = "E2E Customer") {
 	const body = await api(context, "POST", "/api/resource/Customer", { customer_name: name, customer_type: "Company" });
 	return body.data.name;
 }
+
+export async function makeUser(adminContext, roles) {
+	const email = `e2e-${Math.random().toString(36).slice(2, 10)}@example.com`;
+	const password = `E2e-Pass-${Math.random().toString(36).slice(2, 10)}!`;
+	await api(adminContext, "POST", "/api/resource/User", {
+		email,
+		first_name: email.split("@")[0],
+		send_welcome_email: 0,
+		new_password: password,
+		roles: roles.map((role) => ({ role })),
+	});
+	return { email, password };
+}
+
+export async function firstName(context, doctype, filters = {}) {
+	const q = encodeURIComponent(JSON.stringify(filters));
+	const body = await api(context, "GET", `/api/resource/${encodeURIComponent(doctype)}?filters=${q}&limit_page_length=1`);
+	return body.data[0]?.name;
+}
