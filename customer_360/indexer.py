@@ -57,10 +57,6 @@ def get_source(doctype: str) -> Source | None:
 	return next((s for s in get_sources() if s.doctype == doctype), None)
 
 
-def source_doctypes() -> list[str]:
-	return [s.doctype for s in get_sources()]
-
-
 def readable_source_doctypes() -> list[str]:
 	"""Source doctypes whose events the current user may see on a customer they can read."""
 	return [
