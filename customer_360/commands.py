@@ -14,8 +14,9 @@ def customer_360():
 @customer_360.command("backfill")
 @click.option("--restart", is_flag=True, help="Start from the beginning instead of resuming.")
 @click.option("--queue", "use_queue", is_flag=True, help="Run in a background worker instead of here.")
+@click.option("--workers", default=2, show_default=True, help="Parallel lanes (database connections).")
 @pass_context
-def backfill(context, restart=False, use_queue=False):
+def backfill(context, restart=False, use_queue=False, workers=2):
 	"""Index all existing ERPNext history into the customer timeline."""
 	import frappe
 
@@ -31,7 +32,7 @@ def backfill(context, restart=False, use_queue=False):
 			return
 		if restart:
 			frappe.cache.delete_value(indexer._STATE_KEY)
-		totals = indexer.backfill(progress=False)
+		totals = indexer.backfill(progress=False, workers=workers)
 		rate = totals["events"] / totals["seconds"] if totals["seconds"] else 0
 		click.echo(json.dumps({**totals, "events_per_second": round(rate)}))
 	finally:

@@ -9,7 +9,8 @@ from __future__ import annotations
 import functools
 import time
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -18,7 +19,7 @@ from frappe.utils import now_datetime
 from pymysql.converters import escape_string
 
 from customer_360.core.timeline import Event
-from customer_360.sources import BUILTIN_SOURCES, Source
+from customer_360.sources import BUILTIN_SOURCES, Source, sql
 
 TABLE = "tabCustomer Timeline Event"
 # The event's own columns, in the order write_events writes them after the standard ones.
@@ -84,15 +85,22 @@ def _with_customers(source: Source, rows: list[dict]) -> list[dict]:
 	if not rows:
 		return []
 	links = defaultdict(dict)
-	for name, customer, contact in frappe.db.sql(source.links_sql, {"names": [r["name"] for r in rows]}):
+	names = {"names": [r["name"] for r in rows]}
+	for name, customer, contact in frappe.db.sql(source.links_sql(_in_names), names):
 		if customer:
-			# Keep the contact when one link names it: it says who wrote.
-			links[name][customer] = links[name].get(customer) or contact
+			# Keep a contact when a link names one (it says who wrote); of several, the smallest name, as the
+			# set-based path (sources/sql.py) picks.
+			known = links[name].get(customer)
+			links[name][customer] = min(c for c in (known, contact) if c) if known or contact else None
 	out = []
 	for row in rows:
 		for customer, contact in links.get(row["name"], {}).items():
 			out.append({**row, "customer": customer, "contact": contact})
 	return out
+
+
+def _in_names(column: str) -> str:
+	return f"{column} in %(names)s"
 
 
 def build_events(source: Source, rows: list[dict]) -> list[Event]:
@@ -148,6 +156,22 @@ def write_events(events: list[Event]) -> int:
 			rows.append(f"({_literal(e.name)}, {constants}, {', '.join(map(_literal, values))})")
 		frappe.db.sql(head + ", ".join(rows) + f" on duplicate key update {update}")
 	return len(events)
+
+
+def write_events_sql(source: Source, names: Callable[[str], str], values: dict) -> None:
+	"""Set-based write (sources/sql.py): the events of the source rows chosen by names(column), computed and
+	upserted inside MariaDB. Same rows as build_events + write_events for the same documents."""
+	values = {**values, "now": now_datetime(), "user": frappe.session.user}
+	for statement in sql.insert_statements(
+		source.doctype,
+		source.where,
+		source.customer_column,
+		source.sql_direct,
+		source.sql_links,
+		source.sql_events,
+		names,
+	):
+		frappe.db.sql(statement, values)
 
 
 def replace_events(doctype: str, names: list[str], events: list[Event]) -> None:
@@ -209,7 +233,14 @@ def index_version() -> int:
 # ---------------------------------------------------------------- backfill
 
 BACKFILL_JOB = "customer_360:backfill"
-_STATE_KEY = "customer_360:backfill_state"
+_STATE_KEY = "customer_360:backfill_state"  # hash: source doctype -> last name indexed, or _DONE
+_DONE = "done"
+_PROGRESS_TITLE = "Customer 360 backfill"
+
+
+# Parallel lanes: one INSERT ... SELECT keeps one MariaDB core busy, so a second connection working on another
+# source uses the second core. More lanes than database cores only queue up.
+DEFAULT_WORKERS = 2
 
 
 def enqueue_backfill(restart: bool = False) -> None:
@@ -222,47 +253,124 @@ def enqueue_backfill(restart: bool = False) -> None:
 		job_id=BACKFILL_JOB,
 		deduplicate=True,
 		enqueue_after_commit=True,
+		workers=DEFAULT_WORKERS,
 	)
 
 
-def backfill(progress: bool = True) -> dict:
-	"""Index all history, source by source in name order. The position is saved after every batch, so a
-	killed job resumes where it stopped; re-running a finished backfill rewrites the same rows."""
-	state = frappe.cache.get_value(_STATE_KEY) or {}
-	sources = get_sources()
-	totals = {"events": 0, "documents": 0, "seconds": 0.0}
-	started = time.monotonic()
-	for i, source in enumerate(sources):
-		if state.get(source.doctype) == "done":
-			continue
-		after = state.get(source.doctype) or ""
-		while True:
-			rows = _select(source, "name > %(after)s", {"after": after}, limit=BATCH)
-			if not rows:
-				break
-			events = build_events(source, rows)
-			write_events(events)
-			after = rows[-1]["name"]
-			totals["events"] += len(events)
-			totals["documents"] += len(rows)
-			state[source.doctype] = after
-			frappe.cache.set_value(_STATE_KEY, state)
-			frappe.db.commit()
-			bump_version()
-			if progress:
-				frappe.publish_progress(
-					percent=100 * i / len(sources),
-					title="Customer 360 backfill",
-					description=f"{source.doctype}: {totals['events']} events",
-				)
-		state[source.doctype] = "done"
-		frappe.cache.set_value(_STATE_KEY, state)
-	frappe.cache.delete_value(_STATE_KEY)
+SQL_BATCH = 10_000
+
+
+def _backfill_batch_sql(source: Source, after: str) -> tuple[int, str | None]:
+	"""Index the next SQL_BATCH source rows after `after` in one pass inside MariaDB."""
+	rows = frappe.db.sql(
+		f"select name from `tab{source.doctype}` where ({source.where}) and name > %(after)s order by name"
+		f" limit {SQL_BATCH}",
+		{"after": after},
+		pluck=True,
+	)
+	if not rows:
+		return 0, None
+	upto = rows[-1]
+	write_events_sql(source, lambda c: f"{c} > %(after)s and {c} <= %(upto)s", {"after": after, "upto": upto})
+	return len(rows), upto
+
+
+def _backfill_batch_python(source: Source, after: str) -> tuple[int, str | None, int]:
+	rows = _select(source, "name > %(after)s", {"after": after}, limit=BATCH)
+	if not rows:
+		return 0, None, 0
+	return len(rows), rows[-1]["name"], write_events(build_events(source, rows))
+
+
+def backfill_source(doctype: str, done: list | None = None) -> dict:
+	"""Index one source's history in name order, committing and saving the position after every batch, so a
+	killed job resumes where it stopped. `done` (shared with the caller) receives documents as they finish."""
+	source = get_source(doctype)
+	after = frappe.cache.hget(_STATE_KEY, doctype) or ""
+	totals = {"events": 0, "documents": 0}
+	while True:
+		if source.sql_events:
+			documents, last = _backfill_batch_sql(source, after)
+		else:
+			documents, last, events = _backfill_batch_python(source, after)
+			totals["events"] += events
+		if not documents:
+			break
+		after = last
+		totals["documents"] += documents
+		frappe.cache.hset(_STATE_KEY, doctype, after)
+		frappe.db.commit()
+		bump_version()
+		if done is not None:
+			done.append(documents)
+	if source.sql_events:
+		# Set-based upserts do not count their rows one by one (MariaDB reports 2 per updated row): count the
+		# source's events once it is done.
+		totals["events"] = frappe.db.count(TABLE[3:], {"source_doctype": doctype})
+	frappe.cache.hset(_STATE_KEY, doctype, _DONE)
 	frappe.db.commit()
-	totals["seconds"] = round(time.monotonic() - started, 3)
-	if progress:
-		frappe.publish_progress(percent=100, title="Customer 360 backfill", description="done")
 	return totals
+
+
+def _in_site(site: str, sites_path: str, user: str, fn, *args):
+	"""Run fn in this thread with its own site context and database connection."""
+	frappe.init(site=site, sites_path=sites_path)
+	try:
+		frappe.connect()
+		frappe.set_user(user)
+		return fn(*args)
+	finally:
+		frappe.destroy()
+
+
+def _rows_estimate(doctype: str) -> int:
+	return frappe.db.sql(
+		"select coalesce(table_rows, 0) from information_schema.tables"
+		" where table_schema = database() and table_name = %s",
+		f"tab{doctype}",
+	)[0][0]
+
+
+def backfill(progress: bool = True, workers: int = 1) -> dict:
+	"""Index all history, source by source, in `workers` parallel lanes (each its own connection), biggest
+	sources first. Resumable per source; re-running a finished backfill rewrites the same rows.
+
+	With workers=1 everything runs on the caller's connection (so it sees the caller's uncommitted rows)."""
+	pending = [s.doctype for s in get_sources() if frappe.cache.hget(_STATE_KEY, s.doctype) != _DONE]
+	pending.sort(key=_rows_estimate, reverse=True)
+	started = time.monotonic()
+	done: list[int] = []
+	results = []
+	if workers <= 1 or len(pending) <= 1:
+		results = [backfill_source(doctype, done) for doctype in pending]
+	else:
+		context = (frappe.local.site, frappe.local.sites_path, frappe.session.user)
+		with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="c360-backfill") as pool:
+			futures = [pool.submit(_in_site, *context, backfill_source, d, done) for d in pending]
+			while not all(f.done() for f in futures):
+				wait(futures, timeout=2, return_when=FIRST_EXCEPTION)
+				if progress:
+					_publish(sum(done), sum(f.done() for f in futures), len(futures))
+			results = [f.result() for f in futures]  # re-raises a lane's error
+	frappe.cache.delete_value(_STATE_KEY)
+	totals = {
+		"events": sum(r["events"] for r in results),
+		"documents": sum(r["documents"] for r in results),
+		"sources": len(results),
+		"workers": max(1, min(workers, len(pending))),
+		"seconds": round(time.monotonic() - started, 3),
+	}
+	if progress:
+		frappe.publish_progress(percent=100, title=_PROGRESS_TITLE, description="done")
+	return totals
+
+
+def _publish(documents: int, finished: int, total: int) -> None:
+	frappe.publish_progress(
+		percent=100 * finished / max(total, 1),
+		title=_PROGRESS_TITLE,
+		description=f"{finished} of {total} sources, {documents} documents",
+	)
 
 
 # ---------------------------------------------------------------- reconcile

@@ -25,8 +25,16 @@ class Source:
 	# SQL expression for the customer; None when `links_sql` resolves customers (e.g. emails via contacts).
 	customer_column: str | None
 	to_events: Callable[[dict], list[Event]]
-	# Query returning (source_name, customer, contact) for names in %(names)s; used when customer_column is None.
-	links_sql: str | None = None
+	# Used when customer_column is None: links_sql(names) is a query returning (source_name, customer, contact),
+	# where names(column) is the SQL condition choosing source names (an IN list, or a backfill key range).
+	links_sql: Callable[[Callable[[str], str]], str] | None = None
+	# The same mapping as to_events, as SQL (sources/sql.py): lets backfill run set-based inside MariaDB.
+	# Optional for other apps' sources, which then backfill through to_events.
+	sql_events: tuple | None = None
+	# Set-based customer resolution when customer_column is None: (joins from `t`, customer expression) for the
+	# customer a document names directly, and sql_links(names) for further (name, customer, contact) rows.
+	sql_direct: tuple[str, str] | None = None
+	sql_links: Callable[[Callable[[str], str]], str] | None = None
 	# Records attached to the customer itself (comments, files, tasks, emails) are readable by whoever may read
 	# the customer, as on ERPNext's own form timeline; other sources need read permission on their doctype.
 	follows_customer: bool = False

@@ -1,4 +1,4 @@
-from customer_360.sources import Source, base_event
+from customer_360.sources import Source, base_event, sql
 
 DOCTYPE = "Appointment"
 
@@ -17,6 +17,16 @@ def to_events(row: dict) -> list:
 	]
 
 
+SQL_EVENTS = (
+	sql.SqlEvent(
+		kind=sql.lit("appointment_booked"),
+		event_type="interaction",
+		event_time="coalesce(t.scheduled_time, t.creation)",
+		title="concat('Appointment with ', coalesce(nullif(t.customer_name, ''), t.party))",
+		summary="t.status",
+	),
+)
+
 SOURCE = Source(
 	doctype=DOCTYPE,
 	fields=("party", "customer_name", "scheduled_time", "status"),
@@ -24,4 +34,5 @@ SOURCE = Source(
 	customer_column="party",
 	to_events=to_events,
 	optional=True,
+	sql_events=SQL_EVENTS,
 )

@@ -1,6 +1,6 @@
 import re
 
-from customer_360.sources import Source, base_event
+from customer_360.sources import Source, base_event, sql
 
 DOCTYPE = "Comment"
 
@@ -23,6 +23,18 @@ def _strip_html(text):
 	return re.sub(r"<[^>]+>", " ", text or "").strip() or None
 
 
+# _strip_html() then clip(): tags become spaces, whitespace collapses, nothing left means no summary.
+_TEXT = sql.normalised("regexp_replace(t.content, '<[^>]+>', ' ')")
+SQL_EVENTS = (
+	sql.SqlEvent(
+		kind=sql.lit("comment_added"),
+		event_type="note",
+		event_time="t.creation",
+		title="concat('Comment by ', coalesce(nullif(t.comment_by, ''), t.owner))",
+		summary=f"nullif({_TEXT}, '')",
+	),
+)
+
 SOURCE = Source(
 	doctype=DOCTYPE,
 	fields=("reference_name", "content", "comment_by"),
@@ -30,4 +42,5 @@ SOURCE = Source(
 	customer_column="reference_name",
 	to_events=to_events,
 	follows_customer=True,
+	sql_events=SQL_EVENTS,
 )

@@ -2,41 +2,63 @@
 about one of the customer's documents, or linked to the customer or to one of the customer's contacts
 (Frappe links a message to the contacts whose email addresses it carries)."""
 
-from customer_360.sources import Source, base_event
+from customer_360.sources import Source, base_event, sql
 
 DOCTYPE = "Communication"
 
-# Documents whose messages belong to their customer: doctype -> (customer column, extra condition).
+# Documents whose messages belong to their customer: doctype -> (customer column, condition that the party
+# really is a customer).
 _DOCUMENT_CUSTOMER = {
-	"Sales Invoice": "customer",
-	"Sales Order": "customer",
-	"Delivery Note": "customer",
-	"Quotation": "party_name",
-	"Opportunity": "party_name",
-	"Issue": "customer",
-	"Payment Entry": "party",
+	"Sales Invoice": ("customer", None),
+	"Sales Order": ("customer", None),
+	"Delivery Note": ("customer", None),
+	"Quotation": ("party_name", "quotation_to"),
+	"Opportunity": ("party_name", "opportunity_from"),
+	"Issue": ("customer", None),
+	"Payment Entry": ("party", "party_type"),
 }
 
 
-def _links_sql() -> str:
-	parts = [
-		# about the customer itself
-		"select c.name, c.reference_name as customer, null as contact from `tabCommunication` c"
-		" where c.name in %(names)s and c.reference_doctype = 'Customer'",
+def _about_joins() -> str:
+	"""Joins from a message `t` to the document it is about (one key lookup, only for that doctype)."""
+	return " ".join(
+		f"left join `tab{doctype}` d{i} on t.reference_doctype = '{doctype}' and d{i}.name = t.reference_name"
+		for i, doctype in enumerate(_DOCUMENT_CUSTOMER)
+	)
+
+
+def _about_customer() -> str:
+	"""The customer a message `t` is about: the customer itself, or the customer of its document."""
+	cases = []
+	for i, (doctype, (column, party_type)) in enumerate(_DOCUMENT_CUSTOMER.items()):
+		value = f"d{i}.`{column}`"
+		if party_type:
+			value = f"if(d{i}.`{party_type}` = 'Customer', {value}, null)"
+		cases.append(f"when '{doctype}' then {value}")
+	return f"case t.reference_doctype when 'Customer' then t.reference_name {' '.join(cases)} end"
+
+
+def link_rows(names) -> str:
+	"""(message, customer, contact) for messages linked to a customer or to one of its contacts."""
+	return (
 		# linked to the customer (timeline links)
-		"select l.parent, l.link_name, null from `tabCommunication Link` l"
-		" where l.parent in %(names)s and l.parenttype = 'Communication' and l.link_doctype = 'Customer'",
+		"select l.parent as name, l.link_name as customer, null as contact from `tabCommunication Link` l"
+		f" where {names('l.parent')} and l.parenttype = 'Communication' and l.link_doctype = 'Customer'"
+		"\nunion all\n"
 		# linked to a contact of the customer: contact activity rolls up to the customer
-		"select l.parent, d.link_name, l.link_name from `tabCommunication Link` l"
-		" join `tabDynamic Link` d on d.parenttype = 'Contact' and d.parent = l.link_name and d.link_doctype = 'Customer'"
-		" where l.parent in %(names)s and l.parenttype = 'Communication' and l.link_doctype = 'Contact'",
-	]
-	for doctype, column in _DOCUMENT_CUSTOMER.items():
-		parts.append(
-			f"select c.name, t.`{column}`, null from `tabCommunication` c join `tab{doctype}` t on t.name = c.reference_name"
-			f" where c.name in %(names)s and c.reference_doctype = '{doctype}' and t.`{column}` is not null"
-		)
-	return "\nunion\n".join(parts)
+		"select l.parent, k.link_name, l.link_name from `tabCommunication Link` l"
+		" join `tabDynamic Link` k on k.parenttype = 'Contact' and k.parent = l.link_name and k.link_doctype = 'Customer'"
+		f" where {names('l.parent')} and l.parenttype = 'Communication' and l.link_doctype = 'Contact'"
+	)
+
+
+def links_sql(names) -> str:
+	"""Every (message, customer, contact) for the messages chosen by names(column): what they are about,
+	and what they are linked to."""
+	return (
+		f"select t.name, {_about_customer()}, null from `tabCommunication` t {_about_joins()}"
+		f" where {names('t.name')}\nunion all\n{link_rows(names)}"
+	)
 
 
 def to_events(row: dict) -> list:
@@ -59,6 +81,21 @@ def to_events(row: dict) -> list:
 	]
 
 
+_RECEIVED = "t.sent_or_received = 'Received'"
+_MEDIUM = "coalesce(nullif(t.communication_medium, ''), 'Email')"
+_WHO = f"if({_RECEIVED}, coalesce(nullif(t.sender_full_name, ''), nullif(t.sender, '')), nullif(t.recipients, ''))"
+SQL_EVENTS = (
+	sql.SqlEvent(
+		kind=f"concat(if(lower({_MEDIUM}) = 'email', 'email', 'message'), if({_RECEIVED}, '_received', '_sent'))",
+		event_type="message",
+		event_time="coalesce(t.communication_date, t.creation)",
+		# str.title() of a one-word medium ("SMS" -> "Sms")
+		title=f"coalesce(nullif(t.subject, ''), concat(upper(left({_MEDIUM}, 1)), lower(substring({_MEDIUM}, 2)), ' ', t.name))",
+		summary=f"if({_WHO} is null, null, concat(if({_RECEIVED}, 'From ', 'To '), {_WHO}))",
+		actor=f"if({_RECEIVED}, null, t.owner)",
+	),
+)
+
 SOURCE = Source(
 	doctype=DOCTYPE,
 	fields=(
@@ -72,7 +109,12 @@ SOURCE = Source(
 	),
 	where="communication_type = 'Communication'",
 	customer_column=None,
-	links_sql=_links_sql(),
+	links_sql=links_sql,
+	sql_events=SQL_EVENTS,
+	# The set-based path resolves "about" inline (the message table is wide: one pass, no grouping of every
+	# message), then the few linked messages.
+	sql_direct=(_about_joins(), _about_customer()),
+	sql_links=link_rows,
 	to_events=to_events,
 	follows_customer=True,
 )

@@ -1,4 +1,4 @@
-from customer_360.sources import Source, base_event, cancellation, day_time
+from customer_360.sources import Source, base_event, cancellation, day_time, sql
 
 DOCTYPE = "Delivery Note"
 
@@ -28,6 +28,22 @@ def to_events(row: dict) -> list:
 	return events
 
 
+SQL_EVENTS = (
+	sql.SqlEvent(
+		kind="if(t.is_return, 'delivery_returned', 'delivery_done')",
+		event_type="sales",
+		event_time=sql.day_time("t.posting_date", "t.posting_time"),
+		title="concat(if(t.is_return, 'Return ', 'Delivery '), t.name)",
+		summary=f"if(t.is_return and {sql.given('t.return_against')}, concat('Return against ', t.return_against), null)",
+		amount="t.grand_total",
+		currency="t.currency",
+		company="t.company",
+		contact="t.contact_person",
+		cancelled="t.docstatus = 2",
+	),
+	sql.cancellation("delivery_cancelled", "sales", "concat('Delivery ', t.name, ' cancelled')"),
+)
+
 SOURCE = Source(
 	doctype=DOCTYPE,
 	fields=(
@@ -45,4 +61,5 @@ SOURCE = Source(
 	where="docstatus > 0",
 	customer_column="customer",
 	to_events=to_events,
+	sql_events=SQL_EVENTS,
 )

@@ -1,4 +1,4 @@
-from customer_360.sources import Source, base_event
+from customer_360.sources import Source, base_event, sql
 
 DOCTYPE = "File"
 
@@ -17,6 +17,16 @@ def to_events(row: dict) -> list:
 	]
 
 
+SQL_EVENTS = (
+	sql.SqlEvent(
+		kind=sql.lit("file_attached"),
+		event_type="file",
+		event_time="t.creation",
+		title="t.file_name",
+		summary="if(t.is_private, 'Private file', null)",
+	),
+)
+
 SOURCE = Source(
 	doctype=DOCTYPE,
 	fields=("attached_to_name", "file_name", "is_private"),
@@ -24,4 +34,5 @@ SOURCE = Source(
 	customer_column="attached_to_name",
 	to_events=to_events,
 	follows_customer=True,
+	sql_events=SQL_EVENTS,
 )

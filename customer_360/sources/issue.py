@@ -1,4 +1,4 @@
-from customer_360.sources import Source, base_event, day_time
+from customer_360.sources import Source, base_event, day_time, sql
 
 DOCTYPE = "Issue"
 CLOSED = ("Resolved", "Closed")
@@ -34,6 +34,29 @@ def to_events(row: dict) -> list:
 	return events
 
 
+_SUBJECT = "coalesce(nullif(t.subject, ''), t.name)"
+SQL_EVENTS = (
+	sql.SqlEvent(
+		kind=sql.lit("issue_opened"),
+		event_type="support",
+		event_time=sql.day_time("t.opening_date", "t.opening_time"),
+		title="coalesce(nullif(t.subject, ''), concat('Issue ', t.name))",
+		summary="concat_ws(' · ', nullif(t.priority, ''), nullif(t.status, ''), nullif(t.raised_by, ''))",
+		company="t.company",
+		contact="t.contact",
+	),
+	sql.SqlEvent(
+		kind=sql.lit("issue_closed"),
+		event_type="support",
+		event_time="coalesce(t.sla_resolution_date, t.modified)",
+		title=f"concat(t.status, ': ', {_SUBJECT})",
+		company="t.company",
+		contact="t.contact",
+		actor="t.modified_by",
+		when="t.status in ('Resolved', 'Closed')",
+	),
+)
+
 SOURCE = Source(
 	doctype=DOCTYPE,
 	fields=(
@@ -52,4 +75,5 @@ SOURCE = Source(
 	customer_column="customer",
 	to_events=to_events,
 	optional=True,
+	sql_events=SQL_EVENTS,
 )

@@ -1,4 +1,4 @@
-from customer_360.sources import Source, base_event, day_time
+from customer_360.sources import Source, base_event, day_time, sql
 
 DOCTYPE = "Opportunity"
 OUTCOME_KINDS = {"Lost": "opportunity_lost", "Converted": "opportunity_won", "Closed": "opportunity_closed"}
@@ -37,6 +37,32 @@ def to_events(row: dict) -> list:
 	return events
 
 
+_LABEL = "coalesce(nullif(t.title, ''), t.name)"
+SQL_EVENTS = (
+	sql.SqlEvent(
+		kind=sql.lit("opportunity_created"),
+		event_type="sales",
+		event_time=sql.day_time("t.transaction_date"),
+		title=f"concat('Opportunity: ', {_LABEL})",
+		summary="concat_ws(' · ', nullif(t.sales_stage, ''), nullif(t.status, ''))",
+		amount="nullif(t.opportunity_amount, 0)",
+		currency="t.currency",
+		company="t.company",
+		contact="t.contact_person",
+	),
+	sql.SqlEvent(
+		kind="case t.status when 'Lost' then 'opportunity_lost' when 'Converted' then 'opportunity_won'"
+		" else 'opportunity_closed' end",
+		event_type="sales",
+		event_time="t.modified",
+		title=f"concat('Opportunity ', lower(t.status), ': ', {_LABEL})",
+		summary="t.order_lost_reason",
+		company="t.company",
+		actor="t.modified_by",
+		when="t.status in ('Lost', 'Converted', 'Closed')",
+	),
+)
+
 SOURCE = Source(
 	doctype=DOCTYPE,
 	fields=(
@@ -55,4 +81,5 @@ SOURCE = Source(
 	customer_column="party_name",
 	to_events=to_events,
 	optional=True,
+	sql_events=SQL_EVENTS,
 )

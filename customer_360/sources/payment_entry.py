@@ -1,4 +1,4 @@
-from customer_360.sources import Source, base_event, cancellation, day_time
+from customer_360.sources import Source, base_event, cancellation, day_time, sql
 
 DOCTYPE = "Payment Entry"
 
@@ -30,6 +30,26 @@ def to_events(row: dict) -> list:
 	return events
 
 
+_RECEIVED = "t.payment_type = 'Receive'"
+SQL_EVENTS = (
+	sql.SqlEvent(
+		kind=f"if({_RECEIVED}, 'payment_received', 'refund_issued')",
+		event_type="money",
+		event_time=sql.day_time("t.posting_date"),
+		title=f"concat(if({_RECEIVED}, 'Payment ', 'Refund '), t.name)",
+		summary="concat(coalesce(nullif(t.mode_of_payment, ''), 'Payment'),"
+		f" if({sql.given('t.reference_no')}, concat(' (ref ', t.reference_no, ')'), ''))",
+		amount=f"if({_RECEIVED}, t.paid_amount, t.received_amount)",
+		currency=f"if({_RECEIVED}, t.paid_from_account_currency, t.paid_to_account_currency)",
+		company="t.company",
+		contact="t.contact_person",
+		cancelled="t.docstatus = 2",
+	),
+	sql.cancellation(
+		"payment_cancelled", "money", f"concat(if({_RECEIVED}, 'Payment ', 'Refund '), t.name, ' cancelled')"
+	),
+)
+
 SOURCE = Source(
 	doctype=DOCTYPE,
 	fields=(
@@ -49,4 +69,5 @@ SOURCE = Source(
 	where="docstatus > 0 and party_type = 'Customer' and payment_type in ('Receive', 'Pay')",
 	customer_column="party",
 	to_events=to_events,
+	sql_events=SQL_EVENTS,
 )

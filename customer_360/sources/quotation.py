@@ -1,4 +1,4 @@
-from customer_360.sources import Source, base_event, cancellation, day_time
+from customer_360.sources import Source, base_event, cancellation, day_time, sql
 
 DOCTYPE = "Quotation"
 
@@ -37,6 +37,31 @@ def to_events(row: dict) -> list:
 	return events
 
 
+SQL_EVENTS = (
+	sql.SqlEvent(
+		kind=sql.lit("quotation_sent"),
+		event_type="sales",
+		event_time=sql.day_time("t.transaction_date"),
+		title="concat('Quotation ', t.name)",
+		summary="if(t.valid_till is null, null, concat('Valid till ', t.valid_till))",
+		amount="t.grand_total",
+		currency="t.currency",
+		company="t.company",
+		contact="t.contact_person",
+		cancelled="t.docstatus = 2",
+	),
+	sql.SqlEvent(
+		kind=sql.lit("quotation_lost"),
+		event_type="sales",
+		event_time="t.modified",
+		title="concat('Quotation ', t.name, ' lost')",
+		company="t.company",
+		actor="t.modified_by",
+		when="t.docstatus = 1 and t.status = 'Lost'",
+	),
+	sql.cancellation("quotation_cancelled", "sales", "concat('Quotation ', t.name, ' cancelled')"),
+)
+
 SOURCE = Source(
 	doctype=DOCTYPE,
 	fields=(
@@ -53,4 +78,5 @@ SOURCE = Source(
 	where="docstatus > 0 and quotation_to = 'Customer'",
 	customer_column="party_name",
 	to_events=to_events,
+	sql_events=SQL_EVENTS,
 )

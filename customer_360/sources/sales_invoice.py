@@ -1,4 +1,4 @@
-from customer_360.sources import Source, base_event, cancellation, day_time
+from customer_360.sources import Source, base_event, cancellation, day_time, sql
 
 DOCTYPE = "Sales Invoice"
 
@@ -43,6 +43,37 @@ def to_events(row: dict) -> list:
 	return events
 
 
+_COMMON = {
+	"event_type": "money",
+	"event_time": sql.day_time("t.posting_date", "t.posting_time"),
+	"amount": "t.grand_total",
+	"currency": "t.currency",
+	"company": "t.company",
+	"contact": "t.contact_person",
+	"cancelled": "t.docstatus = 2",
+}
+SQL_EVENTS = (
+	sql.SqlEvent(
+		kind=sql.lit("credit_note"),
+		title="concat('Credit note ', t.name)",
+		summary=f"if({sql.given('t.return_against')}, concat('Return against ', t.return_against), 'Credit note')",
+		when="t.is_return",
+		**_COMMON,
+	),
+	sql.SqlEvent(
+		kind=sql.lit("invoice_submitted"),
+		title="concat('Invoice ', t.name)",
+		summary="if(t.due_date is null, null, concat('Due ', t.due_date))",
+		when="not t.is_return",
+		**_COMMON,
+	),
+	sql.cancellation(
+		"invoice_cancelled",
+		"money",
+		"concat(if(t.is_return, 'Credit note ', 'Invoice '), t.name, ' cancelled')",
+	),
+)
+
 SOURCE = Source(
 	doctype=DOCTYPE,
 	fields=(
@@ -61,4 +92,5 @@ SOURCE = Source(
 	where="docstatus > 0",
 	customer_column="customer",
 	to_events=to_events,
+	sql_events=SQL_EVENTS,
 )

@@ -1,4 +1,4 @@
-from customer_360.sources import Source, base_event, cancellation, day_time
+from customer_360.sources import Source, base_event, cancellation, day_time, sql
 
 DOCTYPE = "Sales Order"
 
@@ -25,6 +25,22 @@ def to_events(row: dict) -> list:
 	return events
 
 
+SQL_EVENTS = (
+	sql.SqlEvent(
+		kind=sql.lit("order_confirmed"),
+		event_type="sales",
+		event_time=sql.day_time("t.transaction_date"),
+		title="concat('Order ', t.name)",
+		summary="if(t.delivery_date is null, null, concat('Deliver by ', t.delivery_date))",
+		amount="t.grand_total",
+		currency="t.currency",
+		company="t.company",
+		contact="t.contact_person",
+		cancelled="t.docstatus = 2",
+	),
+	sql.cancellation("order_cancelled", "sales", "concat('Order ', t.name, ' cancelled')"),
+)
+
 SOURCE = Source(
 	doctype=DOCTYPE,
 	fields=(
@@ -40,4 +56,5 @@ SOURCE = Source(
 	where="docstatus > 0",
 	customer_column="customer",
 	to_events=to_events,
+	sql_events=SQL_EVENTS,
 )

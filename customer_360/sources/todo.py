@@ -1,4 +1,4 @@
-from customer_360.sources import Source, base_event, day_time
+from customer_360.sources import Source, base_event, day_time, sql
 
 DOCTYPE = "ToDo"
 
@@ -41,6 +41,37 @@ def to_events(row: dict) -> list:
 	return events
 
 
+_WHAT = "coalesce(nullif(t.description, ''), t.name)"
+_CANCELLED = "t.status = 'Cancelled'"
+SQL_EVENTS = (
+	sql.SqlEvent(
+		kind=sql.lit("task_created"),
+		event_type="task",
+		event_time="t.creation",
+		title=f"concat('Task: ', {_WHAT})",
+		summary=f"if({sql.given('t.allocated_to')}, concat('Assigned to ', t.allocated_to), null)",
+		cancelled=_CANCELLED,
+	),
+	sql.SqlEvent(
+		kind=sql.lit("task_due"),
+		event_type="task",
+		event_time=sql.day_time("t.date"),
+		title=f"concat('Task due: ', {_WHAT})",
+		summary="concat(coalesce(nullif(t.priority, ''), 'Medium'), ' priority')",
+		cancelled=_CANCELLED,
+		when="t.status = 'Open' and t.date is not null",
+	),
+	sql.SqlEvent(
+		kind=sql.lit("task_done"),
+		event_type="task",
+		event_time="t.modified",
+		title=f"concat('Task done: ', {_WHAT})",
+		actor="t.modified_by",
+		cancelled=_CANCELLED,
+		when="t.status = 'Closed'",
+	),
+)
+
 SOURCE = Source(
 	doctype=DOCTYPE,
 	fields=("reference_name", "description", "status", "date", "priority", "allocated_to"),
@@ -48,4 +79,5 @@ SOURCE = Source(
 	customer_column="reference_name",
 	to_events=to_events,
 	follows_customer=True,
+	sql_events=SQL_EVENTS,
 )
