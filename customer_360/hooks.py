@@ -41,9 +41,21 @@ doc_events = {
 		"File",
 		"Comment",
 		"Appointment",
+		"Customer Note",
+		"Customer Interaction",
 	)
 }
 doc_events["Customer"] = {"on_trash": "customer_360.events.on_change"}
+# A share would grant read past the note's scope: refuse shares to users outside the audience.
+doc_events["DocShare"] = {"validate": "customer_360.notes.on_share"}
+
+# ---------------------------------------------------------------- notes: the scope decides, on every path
+has_permission = {
+	"Customer Note": "customer_360.customer_360.doctype.customer_note.customer_note.has_permission",
+}
+permission_query_conditions = {
+	"Customer Note": "customer_360.customer_360.doctype.customer_note.customer_note.get_permission_query_conditions",
+}
 
 # Our index rows link to Customer, Contact, Company and to their source documents: they must never block
 # deleting or cancelling an ERP record. The indexer removes them instead.

@@ -11,10 +11,12 @@ from frappe.query_builder.functions import Count
 
 from customer_360 import indexer
 from customer_360.core import timeline as core
+from customer_360.core.notes import readable_note_kinds
 from customer_360.indexer import readable_source_doctypes
 from customer_360.permissions import allowed_companies, check_customer_read, get_capabilities
 
 Event = DocType("Customer Timeline Event")
+NOTE = "Customer Note"
 _FIELDS = ("name", *(f for f in indexer.EVENT_FIELDS if f != "customer"))
 
 
@@ -67,9 +69,15 @@ def get_timeline(
 
 
 def _visibility() -> dict:
-	"""Source doctypes the user may read, and the Companies a User Permission restricts them to."""
-	doctypes = readable_source_doctypes()
-	return {"doctypes": doctypes, "companies": allowed_companies()}
+	"""Source doctypes the user may read, the Companies a User Permission restricts them to, and the note
+	scopes they read (a note event shows to its audience and its author, as the note itself does)."""
+	user = frappe.session.user
+	return {
+		"doctypes": readable_source_doctypes(),
+		"companies": allowed_companies(),
+		"note_kinds": readable_note_kinds(get_capabilities().note_scopes),
+		"user": user,
+	}
 
 
 def _filtered(query: core.TimelineQuery, visible: dict, index: str | None = None):
@@ -80,6 +88,12 @@ def _filtered(query: core.TimelineQuery, visible: dict, index: str | None = None
 	if visible["companies"] is not None:
 		# Company-less events (emails, tasks, files) belong to no company and stay visible.
 		q = q.where(Event.company.isin(visible["companies"]) | Event.company.isnull() | (Event.company == ""))
+	if NOTE in visible["doctypes"]:
+		q = q.where(
+			(Event.source_doctype != NOTE)
+			| Event.kind.isin(visible["note_kinds"] or ["-"])
+			| (Event.actor == visible["user"])
+		)
 	if query.from_time:
 		q = q.where(Event.event_time >= query.from_time)
 	if query.to_time:

@@ -63,6 +63,8 @@ BUILTIN_SOURCES = (
 	"customer_360.sources.file.SOURCE",
 	"customer_360.sources.comment.SOURCE",
 	"customer_360.sources.appointment.SOURCE",
+	"customer_360.sources.customer_note.SOURCE",
+	"customer_360.sources.customer_interaction.SOURCE",
 )
 
 

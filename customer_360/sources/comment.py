@@ -14,16 +14,16 @@ def to_events(row: dict) -> list:
 			event_type="note",
 			event_time=row["creation"],
 			title=f"Comment by {row.get('comment_by') or row.get('owner')}",
-			summary=_strip_html(row.get("content")),
+			summary=strip_tags(row.get("content")),
 		)
 	]
 
 
-def _strip_html(text):
+def strip_tags(text):
 	return re.sub(r"<[^>]+>", " ", text or "").strip() or None
 
 
-# _strip_html() then clip(): tags become spaces, whitespace collapses, nothing left means no summary.
+# strip_tags() then clip(): tags become spaces, whitespace collapses, nothing left means no summary.
 _TEXT = sql.normalised("regexp_replace(t.content, '<[^>]+>', ' ')")
 SQL_EVENTS = (
 	sql.SqlEvent(

@@ -147,6 +147,20 @@ class TestSetBasedBackfill(C360TestCase):
 		blank = customer.add_comment("Comment", "<p> </p>")
 		docs["Comment"] = [html.name, blank.name]
 
+		note = frappe.get_doc(
+			{"doctype": "Customer Note", "customer": c, "scope": "sales", "pinned": 1,
+			 "content": "<p>Big  <b>deal</b>\n" + "z" * 300 + "</p>"}
+		).insert()  # fmt: skip
+		docs["Customer Note"] = [note.name]
+		touch = frappe.get_doc(
+			{"doctype": "Customer Interaction", "customer": c, "interaction_type": "showroom visit",
+			 "summary": WEIRD, "outcome": "Interested", "contact": contact.name}
+		).insert()  # fmt: skip
+		plain = frappe.get_doc(
+			{"doctype": "Customer Interaction", "customer": c, "interaction_type": "call", "summary": "Hi"}
+		).insert()  # fmt: skip
+		docs["Customer Interaction"] = [touch.name, plain.name]
+
 		if frappe.db.table_exists("Appointment"):
 			appointment = frappe.get_doc(
 				{"doctype": "Appointment", "appointment_with": "Customer", "party": c,
