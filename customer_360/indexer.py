@@ -306,7 +306,7 @@ def backfill_source(doctype: str, done: list | None = None) -> dict:
 	if source.sql_events:
 		# Set-based upserts do not count their rows one by one (MariaDB reports 2 per updated row): count the
 		# source's events once it is done.
-		totals["events"] = frappe.db.count(TABLE[3:], {"source_doctype": doctype})
+		totals["events"] = frappe.db.count("Customer Timeline Event", {"source_doctype": doctype})
 	frappe.cache.hset(_STATE_KEY, doctype, _DONE)
 	frappe.db.commit()
 	return totals

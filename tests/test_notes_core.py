@@ -23,7 +23,7 @@ def test_scope_defaults_to_internal_and_is_normalised():
 
 
 def test_unknown_scope_is_refused_with_the_choices():
-	with pytest.raises(notes.NoteError, match="unknown scope 'secret'.*internal, sales"):
+	with pytest.raises(notes.NoteError, match=r"unknown scope 'secret'.*internal, sales"):
 		notes.check_scope("secret", SALES)
 
 

@@ -155,11 +155,7 @@ class TestNoteScopes(C360TestCase):
 
 	def test_portal_user_reads_only_customer_scope_of_own_customer(self):
 		frappe.set_user("Administrator")
-		portal = f"portal-{frappe.generate_hash(length=8)}@example.com"
-		frappe.get_doc(
-			{"doctype": "User", "email": portal, "first_name": "Portal", "user_type": "Website User",
-			 "send_welcome_email": 0}
-		).insert(ignore_permissions=True)  # fmt: skip
+		portal = make_user([], user_type="Website User")
 		erp.contact(self.customer, email=portal)
 		frappe.set_user(portal)
 		got = portal_notes(portal)
@@ -275,8 +271,11 @@ class TestInteractionsTasksAndMore(C360TestCase):
 				{"doctype": "File", "file_name": f"{doctype}.txt", "content": b"x", "is_private": 1,
 				 "attached_to_doctype": doctype, "attached_to_name": name}
 			).insert(ignore_permissions=True)  # fmt: skip
-		frappe.set_user(make_user(["Accounts User"]))
-		self.assertIn("Customer", {f.attached_to_doctype for f in interactions.get_files(self.customer)})
+		frappe.set_user(make_user(["Accounts User"]))  # reads customers and invoices
+		self.assertEqual(
+			{f.attached_to_doctype for f in interactions.get_files(self.customer)},
+			{"Customer", "Sales Invoice"},
+		)
 		stock = make_user(["Stock User"])  # may read customers, not invoices
 		frappe.set_user(stock)
 		self.assertEqual({f.attached_to_doctype for f in interactions.get_files(self.customer)}, {"Customer"})
@@ -296,7 +295,13 @@ class TestInteractionsTasksAndMore(C360TestCase):
 		frappe.set_user("Administrator")
 		trail = [(e["action"], e["docname"]) for e in interactions.get_audit(self.customer)]
 		self.assertIn(("deleted", finance_note), trail)
+		# edits are tracked while the note lives
 		frappe.set_user(self.sales)
 		kept = notes.add_note(self.customer, "v1", scope="sales")["name"]
-		actions = {(e["action"], e["docname"]): e for e in interactions.get_audit(self.customer)}
+		notes.update_note(kept, content="v2")
+		trail = interactions.get_audit(self.customer)
+		actions = {(e["action"], e["docname"]): e for e in trail}
 		self.assertEqual(actions[("created", kept)]["actor"], self.sales)
+		self.assertIn(("edited", kept), actions, trail)
+		self.assertEqual(actions[("edited", kept)]["actor"], self.sales)
+		self.assertIn("content", actions[("edited", kept)]["fields"])

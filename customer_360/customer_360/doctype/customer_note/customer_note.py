@@ -34,7 +34,7 @@ def user_may_read(scope: str, author: str | None, user: str) -> bool:
 
 def has_permission(doc, ptype=None, user=None, debug=False):
 	user = user or frappe.session.user
-	if doc.is_new() if hasattr(doc, "is_new") else not doc.get("name"):
+	if doc.is_new():
 		return None  # a new note's scope is checked in validate
 	# Every right (read, write, print, email, delete ...) starts with being in the note's audience.
 	return None if user_may_read(doc.scope, doc.author or doc.owner, user) else False
