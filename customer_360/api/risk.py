@@ -1,0 +1,203 @@
+"""Risk flags API: read one customer's flags, raise a manual flag, resolve a flag.
+
+Reading needs the see_risk capability; a user without it gets {"masked": true, "flags": null} (the 360 page
+shows a masked panel, and an "under review" badge only when the settings allow it). Raising and resolving need
+manage_flags. Capabilities, not DocPerm, govern this API (as every 360 API): administrators grant them per role
+in Customer 360 Settings, so documents are written with ignore_permissions after the capability check.
+"""
+
+from __future__ import annotations
+
+import frappe
+from frappe import _
+from frappe.query_builder import DocType
+from frappe.utils import getdate, nowdate
+
+from customer_360.core import risk
+from customer_360.core.capabilities import MANAGE_FLAGS, SEE_RISK
+from customer_360.permissions import check_capability, check_customer_read, get_capabilities, has_capability
+from customer_360.risk_health.config import load_config
+from customer_360.risk_health.job import enqueue_recompute
+
+FLAG = "Customer Risk Flag"
+EVIDENCE = "Customer Risk Flag Evidence"
+FLAG_FIELDS = (
+	"name", "customer", "flag_type", "status", "source", "reason", "raised_by", "raised_on",
+	"resolved_by", "resolved_on", "resolution", "expires_on",
+)  # fmt: skip
+MAX_FLAGS = 200
+AMOUNT_REASONS = ("overdue_payment", "frequent_refunds")
+
+
+@frappe.whitelist()
+@frappe.read_only()
+def get_flags(customer: str, include_resolved: bool = False) -> dict:
+	check_customer_read(customer)
+	if not has_capability(SEE_RISK):
+		return {"customer": customer, "masked": True, "flags": None, "under_review": _under_review(customer)}
+	filters = {"customer": customer}
+	if not include_resolved:
+		filters["status"] = "active"
+	rows = frappe.get_all(
+		FLAG,
+		filters=filters,
+		fields=list(FLAG_FIELDS),
+		# Active first, newest first: what needs attention leads the panel.
+		order_by="status asc, raised_on desc, name desc",
+		limit=MAX_FLAGS,
+	)
+	_attach_evidence(rows)
+	if not get_capabilities().see_finance:
+		for row in rows:
+			# The rules write amounts into their reasons ("3 invoices overdue ... (12,400 owed)").
+			if row["source"] == "automatic" and row["flag_type"] in AMOUNT_REASONS:
+				row["reason"] = None
+	return {"customer": customer, "masked": False, "flags": rows}
+
+
+@frappe.whitelist(methods=["POST"])
+def raise_flag(
+	customer: str,
+	flag_type: str,
+	reason: str,
+	evidence: list | str | None = None,
+	expires_on: str | None = None,
+) -> dict:
+	"""evidence: [{"reference_doctype": ..., "reference_name": ..., "note": ...}] or [[doctype, name], ...]
+	(a JSON string too: desk calls send lists as JSON)."""
+	check_customer_read(customer)
+	check_capability(MANAGE_FLAGS)
+	if flag_type not in risk.FLAG_TYPES:
+		frappe.throw(
+			_("Unknown risk flag type {0}. Use one of: {1}").format(
+				frappe.bold(flag_type or ""), ", ".join(risk.FLAG_TYPES)
+			),
+			frappe.ValidationError,
+		)
+	reason = (reason or "").strip()
+	if not reason:
+		frappe.throw(_("A reason is required to raise a risk flag."), frappe.ValidationError)
+	doc = frappe.get_doc(
+		{
+			"doctype": FLAG,
+			"customer": customer,
+			"flag_type": flag_type,
+			"status": "active",
+			"source": "manual",
+			"reason": reason,
+			"expires_on": _expiry(expires_on),
+			"evidence": _evidence_rows(evidence),
+		}
+	)
+	doc.insert(ignore_permissions=True)
+	enqueue_recompute(customer)  # the score's risk factor reflects the new flag
+	return _flag_dict(doc)
+
+
+@frappe.whitelist(methods=["POST"])
+def resolve_flag(flag: str, resolution: str) -> dict:
+	customer = frappe.db.get_value(FLAG, flag, "customer") if flag and isinstance(flag, str) else None
+	if not customer:
+		frappe.throw(
+			_("Risk flag {0} does not exist.").format(frappe.bold(flag or "")), frappe.DoesNotExistError
+		)
+	check_customer_read(customer)
+	check_capability(MANAGE_FLAGS)
+	resolution = (resolution or "").strip()
+	if not resolution:
+		frappe.throw(_("Say how the risk flag was resolved."), frappe.ValidationError)
+	doc = frappe.get_doc(FLAG, flag, for_update=True)
+	if doc.status == "resolved":
+		frappe.throw(
+			_("Risk flag {0} is already resolved.").format(frappe.bold(flag)), frappe.ValidationError
+		)
+	doc.status = "resolved"
+	doc.resolution = resolution
+	doc.flags.ignore_links = True  # evidence may name a document deleted since; that must not block resolving
+	doc.save(ignore_permissions=True)
+	enqueue_recompute(customer)
+	return _flag_dict(doc)
+
+
+def _under_review(customer: str) -> bool | None:
+	"""The badge is shown to users without the risk capability only when the settings allow it."""
+	if not load_config().show_under_review_badge:
+		return None
+	return bool(frappe.db.exists(FLAG, {"customer": customer, "status": "active"}))
+
+
+def _expiry(expires_on: str | None):
+	if not expires_on:
+		return None
+	try:
+		day = getdate(expires_on)
+	except Exception:
+		day = None
+	if not day:
+		frappe.throw(_("expires_on must be a date (YYYY-MM-DD)."), frappe.ValidationError)
+	if day < getdate(nowdate()):
+		frappe.throw(_("The expiry date of a new risk flag cannot be in the past."), frappe.ValidationError)
+	return day
+
+
+def _evidence_rows(evidence) -> list[dict]:
+	if evidence in (None, "", []):
+		return []
+	items = frappe.parse_json(evidence) if isinstance(evidence, str) else evidence
+	if not isinstance(items, list):
+		frappe.throw(_("Evidence must be a list of documents."), frappe.ValidationError)
+	rows = []
+	for item in items:
+		if isinstance(item, dict):
+			doctype, name, note = item.get("reference_doctype"), item.get("reference_name"), item.get("note")
+		elif isinstance(item, list | tuple) and len(item) == 2:
+			(doctype, name), note = item, None
+		else:
+			doctype = name = note = None
+		if not (isinstance(doctype, str) and isinstance(name, str) and doctype and name):
+			frappe.throw(
+				_("Each piece of evidence needs a document type and a name."), frappe.ValidationError
+			)
+		if not frappe.db.exists("DocType", doctype) or not frappe.db.exists(doctype, name):
+			frappe.throw(
+				_("Evidence {0} {1} does not exist.").format(_(doctype), frappe.bold(name)),
+				frappe.DoesNotExistError,
+			)
+		# A user may cite only what they may read: evidence must not reveal a document's existence to others.
+		if not frappe.has_permission(doctype, "read", doc=name):
+			frappe.throw(
+				_("You do not have permission to cite {0} {1}.").format(_(doctype), frappe.bold(name)),
+				frappe.PermissionError,
+			)
+		rows.append({"reference_doctype": doctype, "reference_name": name, "note": (note or "")[:140]})
+	return rows
+
+
+def _attach_evidence(rows: list[dict]) -> None:
+	for row in rows:
+		row["flag_label"] = _(risk.FLAG_LABELS.get(row["flag_type"], row["flag_type"]))
+		row["evidence"] = []
+	if not rows:
+		return
+	Evidence = DocType(EVIDENCE)
+	by_flag = {row["name"]: row for row in rows}
+	for parent, doctype, name, note in (
+		frappe.qb.from_(Evidence)
+		.select(Evidence.parent, Evidence.reference_doctype, Evidence.reference_name, Evidence.note)
+		.where((Evidence.parenttype == FLAG) & Evidence.parent.isin(list(by_flag)))
+		.orderby(Evidence.idx)
+		.run()
+	):
+		by_flag[parent]["evidence"].append(
+			{"reference_doctype": doctype, "reference_name": name, "note": note}
+		)
+
+
+def _flag_dict(doc) -> dict:
+	row = {f: doc.get(f) for f in FLAG_FIELDS}
+	row["flag_label"] = _(risk.FLAG_LABELS.get(doc.flag_type, doc.flag_type))
+	row["evidence"] = [
+		{"reference_doctype": e.reference_doctype, "reference_name": e.reference_name, "note": e.note}
+		for e in doc.evidence
+	]
+	return row

@@ -1,0 +1,117 @@
+"""Signals on one customer for the 360 page: lifetime value, repurchase rhythm, dormancy, VIP and expansion.
+
+Computed on demand from the same facts as the score (a dozen indexed queries for one customer). The expansion
+signal looks at other customers' baskets, so it is capped (items, peers) and cached for a few hours.
+"""
+
+from __future__ import annotations
+
+import frappe
+from frappe.query_builder import DocType
+from frappe.query_builder.functions import Sum
+from frappe.utils import add_days, flt, getdate, nowdate
+
+from customer_360.core import health
+from customer_360.risk_health.config import load_config
+from customer_360.risk_health.facts import facts_for
+
+SI = DocType("Sales Invoice")
+EXPANSION_DAYS = 365  # baskets of the last year: what customers buy now
+MAX_OWN_ITEMS = 200
+MAX_PEERS = 500  # the most recent buyers of the customer's items; enough for shares, bounded on big sites
+EXPANSION_CACHE_SECONDS = 6 * 3600
+
+
+def signals(customer: str, today=None) -> dict:
+	today = getdate(today or nowdate())
+	config = load_config()
+	cf, _rf, extras = facts_for([customer], today, config.thresholds)[customer]
+	lifetime = lifetime_value(customer)
+	rhythm = health.repurchase_rhythm(cf.order_dates, today)
+	# No activity at all: dormancy counts from the day the customer was created, so a new one is not dormant.
+	last = cf.last_activity or extras["creation"]
+	return {
+		"lifetime_value": lifetime,
+		"repurchase_rhythm": (
+			{
+				"text": rhythm.text,
+				"median_interval_days": rhythm.median_interval_days,
+				"days_since_last": rhythm.days_since_last,
+				"orders": rhythm.orders,
+				"late": rhythm.late,
+			}
+			if rhythm
+			else None
+		),
+		"last_activity": str(last) if last else None,
+		"dormant": health.is_dormant(last, today, config.dormant_days),
+		"dormant_days": config.dormant_days,
+		"orders_365": extras["orders_365"],
+		"vip": health.is_vip(lifetime, extras["orders_365"], config.vip),
+		"expansion": expansion(customer, today),
+	}
+
+
+def lifetime_value(customer: str) -> float:
+	"""Net billed, all time, credit notes deducted (as the money panel's lifetime value)."""
+	total = (
+		frappe.qb.from_(SI)
+		.select(Sum(SI.base_net_total))
+		.where((SI.customer == customer) & (SI.docstatus == 1))
+		.run()[0][0]
+	)
+	return flt(total)
+
+
+def expansion(customer: str, today) -> list[dict]:
+	key = f"customer_360:expansion:{customer}:{today}"
+	cached = frappe.cache.get_value(key)
+	if cached is not None:
+		return cached
+	found = _expansion(customer, today)
+	frappe.cache.set_value(key, found, expires_in_sec=EXPANSION_CACHE_SECONDS)
+	return found
+
+
+def _expansion(customer: str, today) -> list[dict]:
+	since = add_days(today, -EXPANSION_DAYS)
+	params = {"customer": customer, "since": since, "today": today}
+	sold = """from `tabSales Invoice Item` sii
+		join `tabSales Invoice` si on si.name = sii.parent and sii.parenttype = 'Sales Invoice'
+		where si.docstatus = 1 and si.is_return = 0 and si.posting_date > %(since)s and si.posting_date <= %(today)s
+			and ifnull(sii.item_code, '') != ''"""
+	own = frappe.db.sql_list(
+		f"select sii.item_code {sold} and si.customer = %(customer)s"
+		f" group by sii.item_code order by max(si.posting_date) desc limit {MAX_OWN_ITEMS}",
+		params,
+	)
+	if not own:
+		return []
+	peers = frappe.db.sql_list(
+		f"select si.customer {sold} and sii.item_code in %(own)s and si.customer != %(customer)s"
+		f" group by si.customer order by max(si.posting_date) desc limit {MAX_PEERS}",
+		{**params, "own": own},
+	)
+	if not peers:
+		return []
+	baskets: dict[str, set[str]] = {}
+	for peer, item in frappe.db.sql(
+		f"select si.customer, sii.item_code {sold} and si.customer in %(peers)s group by si.customer, sii.item_code",
+		{**params, "peers": peers},
+	):
+		baskets.setdefault(peer, set()).add(item)
+	found = health.expansion_items(set(own), baskets)
+	if not found:
+		return []
+	names = dict(
+		frappe.get_all(
+			"Item",
+			filters={"name": ["in", [i for i, *_ in found]]},
+			fields=["name", "item_name"],
+			as_list=True,
+		)
+	)
+	return [
+		{"item_code": item, "item_name": names.get(item, item), "share": round(share, 3), "peers": n}
+		for item, share, n in found
+	]

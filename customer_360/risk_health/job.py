@@ -1,0 +1,230 @@
+"""Recompute risk flags and health scores: nightly for every customer, and for one customer soon after one of
+its documents changes.
+
+Both paths run the same steps: facts (set-based SQL) -> risk rules -> flag changes (under a lock) -> scores,
+explained against the customer's previous stored score, written as one row per customer per day with a
+multi-row upsert on the (customer, score_date) unique key. Nothing is loaded or saved per customer except the
+few flags that change.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+
+import frappe
+from frappe.utils import getdate, now_datetime, nowdate
+
+from customer_360.core import health, risk
+from customer_360.risk_health import flags
+from customer_360.risk_health.common import Windows
+from customer_360.risk_health.config import Config, load_config
+from customer_360.risk_health.facts import active_flags, facts_for
+
+SCORE = "Customer Health Score"
+RECOMPUTE_JOB = "customer_360.risk_health.job.recompute_customer"
+CHUNK = 1000  # rows per INSERT statement
+COLUMNS = (
+	"name", "creation", "modified", "owner", "modified_by", "docstatus", "idx",
+	"customer", "score_date", "score", "band", "factors", "explanation", "previous_score", "previous_band",
+)  # fmt: skip
+_KEPT = ("name", "creation", "owner", "docstatus", "idx", "customer", "score_date")
+
+
+def recompute_all(today=None) -> dict:
+	"""Scheduled (daily_long): every enabled customer."""
+	return _recompute(None, today)
+
+
+def recompute_customer(customer: str, today=None) -> dict:
+	"""One customer (the job enqueue_recompute queues, and the API's "recompute" button)."""
+	if not frappe.db.exists("Customer", customer):
+		return {"customers": 0}  # deleted or renamed since the job was queued
+	return _recompute([customer], today)
+
+
+def _recompute(scope: list[str] | None, today) -> dict:
+	started = time.perf_counter()
+	config = load_config()
+	w = Windows(getdate(today or nowdate()), int(config.thresholds["window_days"]))
+	facts = facts_for(scope, w.today, config.thresholds)
+	detections = {c: risk.detect(rf, config.thresholds) for c, (_cf, rf, _x) in facts.items()}
+	with flags.flag_lock():
+		frappe.db.commit()  # a fresh snapshot: see the flags another job committed while we waited
+		changes = flags.sync(detections, scope, w)
+		frappe.db.commit()  # publish them before the next job takes the lock
+	if changes.any:
+		current = active_flags(scope)
+		for customer, (cf, _rf, _x) in facts.items():
+			cf.active_flags = tuple(flag_type for flag_type, _s in current.get(customer, {}).values())
+	rows = score_rows(facts, config, w.today, previous_results(scope, w.today))
+	write_scores(rows)
+	return {
+		"customers": len(facts),
+		"scored": sum(1 for r in rows if r[COLUMNS.index("band")]),
+		"flags_raised": changes.raised,
+		"flags_resolved": changes.resolved,
+		"flags_expired": changes.expired,
+		"flag_errors": changes.failed,
+		"seconds": round(time.perf_counter() - started, 2),
+	}
+
+
+def score_rows(facts: dict, config: Config, today, previous: dict) -> list[tuple]:
+	now, user = now_datetime(), frappe.session.user
+	rows = []
+	for customer, (cf, _rf, _x) in facts.items():
+		result = health.score(cf, today, config.weights, config.bands)
+		before = previous.get(customer)
+		lines = health.explain_change(before, result)
+		rows.append(
+			(
+				frappe.generate_hash(length=10),
+				now,
+				now,
+				user,
+				user,
+				0,
+				0,
+				customer,
+				today,
+				# Int columns cannot be NULL in Frappe: an empty band is what says "no data".
+				result.score or 0,
+				result.band or "",
+				json.dumps(result.as_dict()["factors"], separators=(",", ":")),
+				"\n".join(lines),
+				(before.score or 0) if before else 0,
+				(before.band or "") if before else "",
+			)
+		)
+	return rows
+
+
+def write_scores(rows: list[tuple]) -> None:
+	"""Upsert: a second run on the same day replaces that day's row (keeping its name)."""
+	columns = ", ".join(f"`{c}`" for c in COLUMNS)
+	update = ", ".join(f"`{c}` = values(`{c}`)" for c in COLUMNS if c not in _KEPT)
+	row_marks = "(" + ", ".join(["%s"] * len(COLUMNS)) + ")"
+	for start in range(0, len(rows), CHUNK):
+		chunk = rows[start : start + CHUNK]
+		frappe.db.sql(
+			f"insert into `tab{SCORE}` ({columns}) values {', '.join([row_marks] * len(chunk))}"
+			f" on duplicate key update {update}",
+			[value for row in chunk for value in row],
+		)
+
+
+def previous_results(scope: list[str] | None, today) -> dict[str, health.HealthResult]:
+	"""Each customer's latest stored score before `today` (yesterday's, when the job ran yesterday)."""
+	scoped = " and customer in %(customers)s" if scope is not None else ""
+	rows = frappe.db.sql(
+		f"""
+		select h.customer, h.score, h.band, h.factors
+		from `tab{SCORE}` h
+		join (
+			select customer, max(score_date) as day from `tab{SCORE}`
+			where score_date < %(today)s {scoped}
+			group by customer
+		) p on p.customer = h.customer and p.day = h.score_date""",
+		{"today": today, "customers": scope},
+		as_dict=True,
+	)
+	return {r.customer: stored_result(r) for r in rows}
+
+
+def stored_result(row) -> health.HealthResult:
+	factors = row.get("factors")
+	if isinstance(factors, str):
+		factors = json.loads(factors or "[]")
+	return health.HealthResult.from_dict(
+		{
+			"score": row.get("score") if row.get("band") else None,
+			"band": row.get("band") or None,
+			"factors": factors,
+		}
+	)
+
+
+# --- after a document changes ---------------------------------------------------------------------------------
+
+
+def enqueue_recompute(customer: str) -> None:
+	if _hooks_off():
+		return
+	# Deduplicated per customer: ten invoices submitted in a minute cost one recompute, not ten.
+	frappe.enqueue(
+		RECOMPUTE_JOB,
+		queue="short",
+		job_id=f"customer_360:health:{customer}",
+		deduplicate=True,
+		enqueue_after_commit=True,
+		customer=customer,
+	)
+
+
+def on_customer_document(doc, method=None):
+	"""doc_events handler (Sales Invoice, Payment Entry, Sales Order, Issue, Delivery Note, ...). It runs inside
+	the ERP transaction, so it never raises: a failure is logged and the nightly job catches up."""
+	try:
+		if _hooks_off():
+			return
+		customer = customer_of(doc)
+		if not customer:
+			return
+		pending = getattr(frappe.local, "c360_health_pending", None)
+		if pending is None:
+			pending = frappe.local.c360_health_pending = set()
+		if customer in pending:
+			return  # already queued by this transaction (on_submit and on_update of one save, say)
+		if not pending:
+			frappe.db.after_commit.add(_forget)
+			frappe.db.after_rollback.add(_forget)
+		pending.add(customer)
+		enqueue_recompute(customer)
+	except Exception:
+		frappe.log_error("customer_360: could not queue a health recompute")
+
+
+def customer_of(doc) -> str | None:
+	if doc.get("customer"):
+		return doc.customer
+	if doc.get("party_type") == "Customer" and doc.get("party"):
+		return doc.party
+	if doc.get("party_name") and "Customer" in (doc.get("quotation_to"), doc.get("opportunity_from")):
+		return doc.party_name
+	return None
+
+
+def _forget():
+	frappe.local.c360_health_pending = set()
+
+
+def _hooks_off() -> bool:
+	flags_ = frappe.flags
+	# Install/migrate/patches: the nightly job covers them. Benchmarks and tests that recompute by themselves
+	# switch hooks off so no background job races them.
+	return bool(flags_.in_install or flags_.in_migrate or flags_.in_patch or flags_.c360_hooks_off)
+
+
+# --- the customer record itself --------------------------------------------------------------------------------
+
+
+def on_customer_trash(doc, method=None):
+	"""Scores and flags belong to the customer: they go with it (hooks list them in ignore_links_on_delete)."""
+	frappe.db.delete(SCORE, {"customer": doc.name})
+	names = frappe.get_all("Customer Risk Flag", filters={"customer": doc.name}, pluck="name")
+	if names:
+		frappe.db.delete("Customer Risk Flag Evidence", {"parent": ["in", names]})
+		frappe.db.delete("Customer Risk Flag", {"name": ["in", names]})
+
+
+def on_customer_before_rename(doc, method=None, old=None, new=None, merge=False):
+	"""Merging A into B rewrites A's scores to B; where both have a row for the same day the unique key would
+	stop the merge. B's own row wins; the nightly job rescores B anyway."""
+	if merge and old and new:
+		frappe.db.sql(
+			f"""delete a from `tab{SCORE}` a
+			join `tab{SCORE}` b on b.customer = %(new)s and b.score_date = a.score_date
+			where a.customer = %(old)s""",
+			{"old": old, "new": new},
+		)
