@@ -35,8 +35,9 @@ def _insert(table: str, columns: list[str], rows: list[tuple]) -> None:
 		)
 
 
-def seed_history(events: int = 100_000, customer: str | None = None) -> dict:
-	"""A customer with `events` timeline-worthy records spread over three years."""
+def seed_history(events: int = 100_000, customer: str | None = None, mix: dict | None = None) -> dict:
+	"""A customer with `events` timeline-worthy records spread over three years (`mix`: share per source)."""
+	mix = mix or MIX
 	customer = customer or f"C360 Bench {random_string(6)}"
 	if not frappe.db.exists("Customer", customer):
 		frappe.get_doc(
@@ -54,8 +55,9 @@ def seed_history(events: int = 100_000, customer: str | None = None) -> dict:
 	tag = random_string(6)
 	counts = {}
 	offset = 0
-	for doctype, share in MIX.items():
-		n = int(events * share) if doctype != "Sales Invoice" else events - sum(counts.values())
+	last = list(mix)[-1]
+	for doctype, share in mix.items():
+		n = int(events * share) if doctype != last else events - sum(counts.values())
 		counts[doctype] = n
 		rows = []
 		for i in range(n):
@@ -143,17 +145,27 @@ def _median_ms(fn, runs: int) -> float:
 
 def timeline_benchmark(events: int = 100_000, runs: int = 15) -> dict:
 	"""Seed, backfill, then first page vs deep page vs ERPNext's Customer form load, same customer."""
-	from frappe.desk.form.load import getdoc
-
 	frappe.set_user("Administrator")
 	seeded = seed_history(events)
-	customer = seeded["customer"]
-
 	t = time.perf_counter()
 	totals = indexer.backfill(progress=False, workers=indexer.DEFAULT_WORKERS)
 	backfill_s = time.perf_counter() - t
-	indexed = frappe.db.count("Customer Timeline Event", {"customer": customer})
+	return {
+		"seeded_records": seeded["records"],
+		"backfill_events": totals["events"],
+		"backfill_seconds": round(backfill_s, 2),
+		"backfill_workers": totals["workers"],
+		"backfill_events_per_s": round(totals["events"] / backfill_s) if backfill_s else None,
+		**timeline_figures(seeded["customer"], runs),
+	}
 
+
+def timeline_figures(customer: str, runs: int = 15) -> dict:
+	"""First page (counts computed), first page without counts, a page at ~100% depth, and ERPNext's getdoc."""
+	from frappe.desk.form.load import getdoc
+
+	frappe.set_user("Administrator")
+	indexed = frappe.db.count("Customer Timeline Event", {"customer": customer})
 	deep = frappe.db.sql(
 		"select event_time, name from `tabCustomer Timeline Event` where customer = %s"
 		" order by event_time desc, name desc limit 1 offset %s",
@@ -181,12 +193,7 @@ def timeline_benchmark(events: int = 100_000, runs: int = 15) -> dict:
 		fn()
 	results = {
 		"customer": customer,
-		"seeded_records": seeded["records"],
 		"indexed_events": indexed,
-		"backfill_events": totals["events"],
-		"backfill_seconds": round(backfill_s, 2),
-		"backfill_workers": totals["workers"],
-		"backfill_events_per_s": round(totals["events"] / backfill_s) if backfill_s else None,
 		"first_page_cold_counts_ms": round(_median_ms(first_page_cold_counts, runs), 2),
 		"first_page_without_counts_ms": round(_median_ms(first_page_no_counts, runs), 2),
 		"deep_page_ms": round(_median_ms(deep_page, runs), 2),

@@ -1,9 +1,23 @@
 """bench commands: `bench --site SITE customer-360 <command>`."""
 
 import json
+from contextlib import contextmanager
 
 import click
 from frappe.commands import get_site, pass_context
+
+
+@contextmanager
+def connected(context):
+	"""The site of `bench --site`, connected for the command and closed after it."""
+	import frappe
+
+	frappe.init(site=get_site(context))
+	frappe.connect()
+	try:
+		yield frappe
+	finally:
+		frappe.destroy()
 
 
 @click.group("customer-360")
@@ -18,13 +32,9 @@ def customer_360():
 @pass_context
 def backfill(context, restart=False, use_queue=False, workers=2):
 	"""Index all existing ERPNext history into the customer timeline."""
-	import frappe
-
 	from customer_360 import indexer
 
-	frappe.init(site=get_site(context))
-	frappe.connect()
-	try:
+	with connected(context) as frappe:
 		if use_queue:
 			indexer.enqueue_backfill(restart=restart)
 			frappe.db.commit()
@@ -35,8 +45,6 @@ def backfill(context, restart=False, use_queue=False, workers=2):
 		totals = indexer.backfill(progress=False, workers=workers)
 		rate = totals["events"] / totals["seconds"] if totals["seconds"] else 0
 		click.echo(json.dumps({**totals, "events_per_second": round(rate)}))
-	finally:
-		frappe.destroy()
 
 
 @customer_360.command("reconcile")
@@ -44,16 +52,10 @@ def backfill(context, restart=False, use_queue=False, workers=2):
 @pass_context
 def reconcile(context, full=False):
 	"""Repair the timeline index (what the hourly job does)."""
-	import frappe
-
 	from customer_360 import indexer
 
-	frappe.init(site=get_site(context))
-	frappe.connect()
-	try:
+	with connected(context):
 		click.echo(json.dumps(indexer.reconcile(full=full)))
-	finally:
-		frappe.destroy()
 
 
 @customer_360.command("benchmark-timeline")
@@ -62,18 +64,85 @@ def reconcile(context, full=False):
 @pass_context
 def benchmark_timeline(context, events=100_000, runs=15):
 	"""Timeline first page / deep page vs ERPNext's Customer form load, and backfill speed."""
-	import frappe
-
-	frappe.init(site=get_site(context))
-	frappe.connect()
-	try:
+	with connected(context):
 		from customer_360 import benchmark  # its modules build frappe.qb tables at import: after init
 
 		results = benchmark.timeline_benchmark(events=events, runs=runs)
 		benchmark.print_table(results)
 		click.echo(json.dumps(results, default=str))
-	finally:
-		frappe.destroy()
+
+
+@customer_360.command("benchmark-health")
+@click.option(
+	"--customers", default=5000, show_default=True, help="Synthetic customers to seed (kept between runs)."
+)
+@pass_context
+def benchmark_health(context, customers=5000):
+	"""Nightly risk + health recompute for every customer (set-based), seeded synthetic data."""
+	with connected(context):
+		from customer_360.risk_health import benchmark
+
+		results = benchmark.benchmark_recompute(customers=customers)
+		benchmark.print_summary(results)
+		click.echo(json.dumps(results, default=str))
+
+
+@customer_360.command("seed-scale")
+@click.option("--customers", default=2000, show_default=True, help="Synthetic portfolio customers.")
+@click.option("--events", default=100_000, show_default=True, help="Timeline events of the whale customer.")
+@click.option("--invoices", default=10_000, show_default=True, help="Ledger-posting invoices of the whale.")
+@pass_context
+def seed_scale(context, customers=2000, events=100_000, invoices=10_000):
+	"""Bulk benchmark data: a portfolio and one whale customer with a long, ledger-posting history."""
+	with connected(context):
+		from customer_360 import indexer
+		from customer_360.seed.scale import seed_scale as run
+
+		result = run(customers=customers, events=events, invoices=invoices)
+		click.echo(f"seeded in {result['seconds']} s: " + json.dumps(result, default=str))
+		totals = indexer.backfill(progress=False, workers=indexer.DEFAULT_WORKERS)
+		click.echo(f"indexed {totals['events']} events in {totals['seconds']} s")
+
+
+@customer_360.command("benchmark")
+@click.option("--runs", default=5, show_default=True, help="Timed runs per figure (medians are printed).")
+@click.option("--url", default=None, help="Base URL of the running bench, for the concurrent HTTP figure.")
+@click.option("--password", default="admin", show_default=True, help="Administrator password for --url.")
+@click.option(
+	"--merge-docs", default=10_000, show_default=True, help="Documents of the merged customer; 0 skips."
+)
+@pass_context
+def benchmark_all(context, runs=5, url=None, password="admin", merge_docs=10_000):
+	"""Every performance figure next to its anchor, measured in the same run on the same data."""
+	with connected(context):
+		from customer_360.perf import run
+
+		results = run.run_all(runs=runs, url=url, merge_docs=merge_docs, password=password)
+		run.print_table(results)
+		click.echo(json.dumps(results, default=str))
+
+
+@customer_360.command("benchmark-merge")
+@click.option("--docs", default=10_000, show_default=True, help="Documents linked to the merged customer.")
+@click.option("--keep", is_flag=True, default=False, help="Keep the seeded customers and documents.")
+@click.option(
+	"--enqueue",
+	"use_queue",
+	is_flag=True,
+	default=False,
+	help="Run in a worker: returns at once, progress via realtime.",
+)
+@pass_context
+def benchmark_merge(context, docs=10_000, keep=False, use_queue=False):
+	"""Our merge vs ERPNext's rename(merge=True) on identical copies of a customer with DOCS linked documents."""
+	with connected(context):
+		from customer_360.merge import benchmark
+
+		if use_queue:
+			click.echo(json.dumps(benchmark.benchmark_merge(docs=docs)))
+		else:
+			results = benchmark.run_benchmark(docs=docs, cleanup=not keep)  # prints the side-by-side table
+			click.echo(json.dumps(results, default=str))
 
 
 commands = [customer_360]

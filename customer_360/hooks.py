@@ -14,7 +14,7 @@ after_migrate = "customer_360.install.after_migrate"
 before_uninstall = "customer_360.install.before_uninstall"
 
 # The "Customer 360" button (and later badges) on the Customer form.
-doctype_js = {"Customer": "public/js/customer.js"}
+doctype_js = {"Customer": ["public/js/customer.js", "public/js/customer_duplicates.js"]}
 
 # run-tests: complete ERPNext's setup (company, fiscal year, chart of accounts) on a fresh site.
 before_tests = "customer_360.tests.fixtures.before_tests"
@@ -46,22 +46,59 @@ doc_events = {
 	)
 }
 doc_events["Customer"] = {"on_trash": "customer_360.events.on_change"}
-# A share would grant read past the note's scope: refuse shares to users outside the audience.
-doc_events["DocShare"] = {"validate": "customer_360.notes.on_share"}
+# A share would grant read past the note's scope (or past the risk capability): refuse it.
+doc_events["DocShare"] = {
+	"validate": [
+		"customer_360.notes.on_share",
+		"customer_360.customer_360.doctype.customer_risk_flag.customer_risk_flag.on_share",
+	]
+}
+
+# ---------------------------------------------------------------- risk & health: one de-duplicated job per customer
+_RISK = "customer_360.risk_health.job.on_customer_document"
+for _doctype in ("Sales Invoice", "Payment Entry", "Sales Order", "Delivery Note"):
+	for _event in ("on_submit", "on_cancel", "on_update_after_submit"):
+		doc_events[_doctype][_event] = [doc_events[_doctype][_event], _RISK]
+for _event in ("on_update", "on_trash"):
+	doc_events["Issue"][_event] = [doc_events["Issue"][_event], _RISK]
+doc_events["Customer"]["on_trash"] = [
+	doc_events["Customer"]["on_trash"],
+	"customer_360.risk_health.job.on_customer_trash",
+]
+doc_events["Customer"]["before_rename"] = "customer_360.risk_health.job.on_customer_before_rename"
 
 # ---------------------------------------------------------------- notes: the scope decides, on every path
+_DT = "customer_360.customer_360.doctype"
 has_permission = {
-	"Customer Note": "customer_360.customer_360.doctype.customer_note.customer_note.has_permission",
+	"Customer Note": f"{_DT}.customer_note.customer_note.has_permission",
+	# Risk data: only holders of the see_risk capability, whatever DocPerm a role was given.
+	"Customer Risk Flag": f"{_DT}.customer_risk_flag.customer_risk_flag.has_permission",
+	"Customer Health Score": f"{_DT}.customer_risk_flag.customer_risk_flag.has_permission",
+	# Note events carry the note's text: scopes apply to the index table too.
+	"Customer Timeline Event": f"{_DT}.customer_timeline_event.customer_timeline_event.has_permission",
 }
 permission_query_conditions = {
-	"Customer Note": "customer_360.customer_360.doctype.customer_note.customer_note.get_permission_query_conditions",
+	"Customer Note": f"{_DT}.customer_note.customer_note.get_permission_query_conditions",
+	"Customer Risk Flag": f"{_DT}.customer_risk_flag.customer_risk_flag.get_permission_query_conditions",
+	"Customer Health Score": f"{_DT}.customer_risk_flag.customer_risk_flag.get_permission_query_conditions",
+	"Customer Timeline Event": f"{_DT}.customer_timeline_event.customer_timeline_event.get_permission_query_conditions",
 }
 
 # Our index rows link to Customer, Contact, Company and to their source documents: they must never block
 # deleting or cancelling an ERP record. The indexer removes them instead.
-ignore_links_on_delete = ["Customer Timeline Event"]
+ignore_links_on_delete = [
+	"Customer Timeline Event",
+	"Customer Risk Flag",
+	"Customer Risk Flag Evidence",
+	"Customer Health Score",
+	"Customer Suggestion Decision",
+]
 
 scheduler_events = {
 	# Repairs whatever a failed hook or a stopped worker missed.
 	"hourly_long": ["customer_360.indexer.reconcile"],
+	# Every customer's flags and today's health score, set-based.
+	"daily_long": ["customer_360.risk_health.job.recompute_all"],
+	# Each account manager's digest of their customers (switchable off in Customer 360 Settings).
+	"weekly_long": ["customer_360.next_steps.digest.send_weekly_digests"],
 }

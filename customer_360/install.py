@@ -60,11 +60,14 @@ def after_migrate():
 def ensure_setup():
 	ensure_roles()
 	# Indexes are added by on_doctype_update only when the doctype's JSON changes; make sure on every migrate.
-	from customer_360.customer_360.doctype.customer_timeline_event.customer_timeline_event import (
-		on_doctype_update,
-	)
+	from customer_360.customer_360.doctype.customer_health_score import customer_health_score
+	from customer_360.customer_360.doctype.customer_risk_flag import customer_risk_flag
+	from customer_360.customer_360.doctype.customer_timeline_event import customer_timeline_event
 
-	on_doctype_update()
+	customer_timeline_event.on_doctype_update()
+	# The nightly upsert relies on the (customer, score_date) unique key: without it a re-run adds rows.
+	customer_health_score.on_doctype_update()
+	customer_risk_flag.on_doctype_update()
 	create_custom_fields(CUSTOM_FIELDS, update=True)
 	ensure_settings_defaults()
 	frappe.db.commit()
@@ -80,6 +83,7 @@ def ensure_roles():
 
 def ensure_settings_defaults():
 	"""Seed the role table once; an administrator's later edits are never overwritten."""
+	_fill_new_setting_defaults()
 	settings = frappe.get_single("Customer 360 Settings")
 	if settings.role_capabilities:
 		return
@@ -90,6 +94,16 @@ def ensure_settings_defaults():
 			settings.append("role_capabilities", row)
 	settings.flags.ignore_permissions = True
 	settings.save()
+
+
+def _fill_new_setting_defaults():
+	"""A field added by an upgrade has no stored value, and the first save would store 0 for it (a green band
+	from 0 makes every customer green). Store each missing field's default, once; existing values stay."""
+	doctype = "Customer 360 Settings"
+	stored = set(frappe.db.sql_list("select field from `tabSingles` where doctype = %s", doctype))
+	for df in frappe.get_meta(doctype).fields:
+		if df.default not in (None, "") and df.fieldname not in stored:
+			frappe.db.set_single_value(doctype, df.fieldname, df.default)
 
 
 def before_uninstall():

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import frappe
 from frappe.query_builder import DocType
-from frappe.query_builder.functions import Coalesce, Count, Max, Sum
+from frappe.query_builder.functions import Abs, Coalesce, Count, Max, Sum
 from frappe.utils import get_url, getdate
+from pypika.terms import CustomFunction
 
 from customer_360.core import money as core
 
@@ -20,6 +21,8 @@ SO = DocType("Sales Order")
 QTN = DocType("Quotation")
 PE = DocType("Payment Entry")
 LIST_LIMIT = 10
+# MariaDB's DATEDIFF(end, start) in days (pypika's DateDiff is SQL Server's three-argument form).
+DaysBetween = CustomFunction("DATEDIFF", ["end", "start"])
 
 
 def rolled_up_customers(customer: str, depth: int = 5) -> list[str]:
@@ -57,7 +60,11 @@ def companies_with_activity(customers: list[str]) -> list[str]:
 	return sorted(set(rows))
 
 
-def voucher_balances(customers: list[str], company: str, as_on) -> list[core.VoucherBalance]:
+def voucher_balances(
+	customers: list[str], company: str, as_on, settled_below: float = 0.0
+) -> list[core.VoucherBalance]:
+	"""Open balance per voucher. Settled vouchers (|balance| < settled_below) stay in MariaDB: a customer with
+	ten thousand paid invoices sends back only the few still open."""
 	own_row = PLE.voucher_no == PLE.against_voucher_no
 	rows = (
 		frappe.qb.from_(PLE)
@@ -79,6 +86,7 @@ def voucher_balances(customers: list[str], company: str, as_on) -> list[core.Vou
 			& (PLE.posting_date <= as_on)
 		)
 		.groupby(PLE.against_voucher_type, PLE.against_voucher_no)
+		.having(Abs(Sum(PLE.amount)) >= settled_below)
 		.run(as_dict=True)
 	)
 	return [
@@ -95,7 +103,8 @@ def voucher_balances(customers: list[str], company: str, as_on) -> list[core.Vou
 def company_money(customers: list[str], company: str, as_on) -> dict:
 	currency = frappe.get_cached_value("Company", company, "default_currency")
 	precision = frappe.get_precision("Sales Invoice", "outstanding_amount") or 2
-	figures = core.receivables(voucher_balances(customers, company, as_on), getdate(as_on), precision)
+	balances = voucher_balances(customers, company, as_on, settled_below=core.settled_below(precision))
+	figures = core.receivables(balances, getdate(as_on), precision)
 
 	base = (SI.company == company) & SI.customer.isin(customers) & (SI.docstatus == 1)
 	ltv = frappe.qb.from_(SI).select(Sum(SI.base_net_total)).where(base).run()[0][0] or 0
@@ -155,7 +164,7 @@ def company_money(customers: list[str], company: str, as_on) -> dict:
 		"currency": currency,
 		**figures,
 		"lifetime_value": float(ltv),
-		"average_days_to_pay": core.average_days_to_pay(_paid_pairs(customers, company)),
+		"average_days_to_pay": core.average_days(*_days_to_pay(customers, company)),
 		"last_payment": payments[0] if payments else None,
 		**_credit(customers[0], company, currency),
 		"open_quotations": _open_quotations(customers, company),
@@ -181,9 +190,9 @@ def _list(table, condition, *fields) -> list[dict]:
 	)
 
 
-def _paid_pairs(customers, company) -> list[tuple]:
-	"""(invoice date, date of the last payment against it) for fully paid invoices."""
-	rows = (
+def _days_to_pay(customers, company) -> tuple[int, int]:
+	"""(fully paid invoices, total days from invoice date to the last payment against each), summed in SQL."""
+	last_payment = (
 		frappe.qb.from_(SI)
 		.join(PLE)
 		.on(
@@ -192,7 +201,7 @@ def _paid_pairs(customers, company) -> list[tuple]:
 			& (PLE.voucher_type == "Payment Entry")
 			& (PLE.delinked == 0)
 		)
-		.select(SI.posting_date, Max(PLE.posting_date))
+		.select(SI.posting_date.as_("invoiced"), Max(PLE.posting_date).as_("paid"))
 		.where(
 			(SI.company == company)
 			& SI.customer.isin(customers)
@@ -201,9 +210,13 @@ def _paid_pairs(customers, company) -> list[tuple]:
 			& (SI.outstanding_amount == 0)
 		)
 		.groupby(SI.name, SI.posting_date)
-		.run()
 	)
-	return [(getdate(a), getdate(b)) for a, b in rows]
+	count, days = (
+		frappe.qb.from_(last_payment)
+		.select(Count("*"), Sum(DaysBetween(last_payment.paid, last_payment.invoiced)))
+		.run()[0]
+	)
+	return int(count or 0), int(days or 0)
 
 
 def _open_quotations(customers, company) -> dict:

@@ -23,6 +23,9 @@ _DOCUMENTS = {
 	"Payment Entry": ("party", {"party_type": "Customer"}),
 	"Issue": ("customer", {}),
 	"Opportunity": ("party_name", {"opportunity_from": "Customer"}),
+	# Attachments of notes follow the note's scope: get_list applies the notes' permission query.
+	"Customer Note": ("customer", {}),
+	"Customer Interaction": ("customer", {}),
 }
 
 

@@ -46,7 +46,7 @@ def bucket(entry_date: date | None, as_on: date) -> str | None:
 def receivables(balances: list[VoucherBalance], as_on: date, precision: int = 2) -> dict:
 	ageing = dict.fromkeys(BUCKETS, 0.0)
 	outstanding = overdue = advances = 0.0
-	tiny = 1.0 / 10**precision
+	tiny = settled_below(precision)
 	for b in balances:
 		if abs(b.outstanding) < tiny:
 			continue  # settled, as the report hides it
@@ -65,6 +65,16 @@ def receivables(balances: list[VoucherBalance], as_on: date, precision: int = 2)
 		"unallocated_advances": r(advances),
 		"ageing": {k: r(v) for k, v in ageing.items()},
 	}
+
+
+def settled_below(precision: int = 2) -> float:
+	"""A voucher whose balance is smaller than this is settled (the report hides it)."""
+	return 1.0 / 10**precision
+
+
+def average_days(count: int, total_days: int) -> float | None:
+	"""Mean days to pay from SQL totals; None without paid invoices."""
+	return round(total_days / count, 1) if count else None
 
 
 def average_days_to_pay(pairs: list[tuple[date, date]]) -> float | None:

@@ -19,6 +19,7 @@ import frappe
 from frappe.utils import add_days, getdate, now_datetime, nowdate, random_string
 
 from customer_360.risk_health.job import recompute_all
+from customer_360.seed.ledger_clone import insert_rows
 
 INVOICED_SHARE = 0.6
 INVOICES_PER_CUSTOMER = 8
@@ -59,7 +60,7 @@ def seed_customers(count: int, seed: int = 360) -> dict:
 	)
 	names = [f"C360 HB {tag} {i:05d}" for i in range(count)]
 	created = meta["creation"] - timedelta(days=400)
-	_insert(
+	insert_rows(
 		"Customer",
 		[
 			{**meta, "name": n, "creation": created, "docstatus": 0, "customer_name": n, **template}
@@ -146,9 +147,9 @@ def seed_customers(count: int, seed: int = 360) -> dict:
 						"delinked": 0,
 					}
 				)
-	_insert("Sales Invoice", invoices)
-	_insert("Sales Invoice Item", items)
-	_insert("Payment Ledger Entry", ledger)
+	insert_rows("Sales Invoice", invoices)
+	insert_rows("Sales Invoice Item", items)
+	insert_rows("Payment Ledger Entry", ledger)
 	frappe.db.commit()
 	return {
 		"tag": tag,
@@ -166,20 +167,6 @@ def _base(now) -> dict:
 		"modified_by": "Administrator",
 		"docstatus": 1,
 	}
-
-
-def _insert(table: str, rows: list[dict], chunk: int = 1000) -> None:
-	if not rows:
-		return
-	columns = list(rows[0])
-	marks = "(" + ", ".join(["%s"] * len(columns)) + ")"
-	for start in range(0, len(rows), chunk):
-		part = rows[start : start + chunk]
-		frappe.db.sql(
-			f"insert into `tab{table}` ({', '.join(f'`{c}`' for c in columns)}) values "
-			+ ", ".join([marks] * len(part)),
-			[row[c] for row in part for c in columns],
-		)
 
 
 def print_summary(r: dict) -> None:

@@ -20,10 +20,28 @@ EXPANSION_DAYS = 365  # baskets of the last year: what customers buy now
 MAX_OWN_ITEMS = 200
 MAX_PEERS = 500  # the most recent buyers of the customer's items; enough for shares, bounded on big sites
 EXPANSION_CACHE_SECONDS = 6 * 3600
+# Signals of a long history take a second or two to compute; the 360 opens often. A recompute of the customer
+# (queued by every relevant document change) forgets them; emails and notes age them out within minutes.
+SIGNALS_CACHE_SECONDS = 15 * 60
+SIGNALS_KEY = "customer_360:signals:"
 
 
 def signals(customer: str, today=None) -> dict:
 	today = getdate(today or nowdate())
+	key = f"{SIGNALS_KEY}{customer}:{today}"
+	cached = frappe.cache.get_value(key)
+	if cached is not None:
+		return cached
+	found = _signals(customer, today)
+	frappe.cache.set_value(key, found, expires_in_sec=SIGNALS_CACHE_SECONDS)
+	return found
+
+
+def forget_signals(customer: str | None = None) -> None:
+	frappe.cache.delete_keys(f"{SIGNALS_KEY}{customer}:" if customer else SIGNALS_KEY)
+
+
+def _signals(customer: str, today) -> dict:
 	config = load_config()
 	cf, _rf, extras = facts_for([customer], today, config.thresholds)[customer]
 	lifetime = lifetime_value(customer)

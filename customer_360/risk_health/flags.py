@@ -77,9 +77,10 @@ def sync(detections: dict[str, dict[str, Detection]], scope: list[str] | None, w
 
 
 def _expire(scope, w: Windows, changes: FlagChanges) -> None:
-	filters = {"status": "active", "expires_on": ["<", w.today]}
+	# Frappe compares a missing date as 0001-01-01 ("<" is true for it): an unset expiry must be excluded.
+	filters = [["status", "=", "active"], ["expires_on", "is", "set"], ["expires_on", "<", w.today]]
 	if scope is not None:
-		filters["customer"] = ["in", scope]
+		filters.append(["customer", "in", scope])
 	for name, expires_on in frappe.get_all(
 		FLAG, filters=filters, fields=["name", "expires_on"], as_list=True
 	):

@@ -16,9 +16,10 @@ import frappe
 from frappe.utils import getdate, now_datetime, nowdate
 
 from customer_360.core import health, risk
-from customer_360.risk_health import flags
+from customer_360.risk_health import alerts, flags
 from customer_360.risk_health.common import Windows
 from customer_360.risk_health.config import Config, load_config
+from customer_360.risk_health.customer_signals import forget_signals
 from customer_360.risk_health.facts import active_flags, facts_for
 
 SCORE = "Customer Health Score"
@@ -59,6 +60,9 @@ def _recompute(scope: list[str] | None, today) -> dict:
 			cf.active_flags = tuple(flag_type for flag_type, _s in current.get(customer, {}).values())
 	rows = score_rows(facts, config, w.today, previous_results(scope, w.today))
 	write_scores(rows)
+	forget_signals(scope[0] if scope and len(scope) == 1 else None)
+	# Alerts read the rows just written; they never fail the run (see alerts.py).
+	drops = alerts.send_drop_alerts(scope, w.today)
 	return {
 		"customers": len(facts),
 		"scored": sum(1 for r in rows if r[COLUMNS.index("band")]),
@@ -66,6 +70,7 @@ def _recompute(scope: list[str] | None, today) -> dict:
 		"flags_resolved": changes.resolved,
 		"flags_expired": changes.expired,
 		"flag_errors": changes.failed,
+		"drop_alerts": drops,
 		"seconds": round(time.perf_counter() - started, 2),
 	}
 

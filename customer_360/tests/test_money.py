@@ -4,23 +4,13 @@ import frappe
 from frappe.utils import add_days, flt, nowdate
 
 from customer_360.api.overview import MASKED_FIGURES, get_money
+from customer_360.perf.money import ar_report_rows
 from customer_360.tests import erp
 from customer_360.tests.utils import C360TestCase, make_customer, make_user
 
 
-def ar_report(customer: str, company: str) -> list[dict]:
-	from erpnext.accounts.report.accounts_receivable.accounts_receivable import execute
-
-	filters = {
-		"company": company,
-		"report_date": nowdate(),
-		"party_type": "Customer",
-		"party": [customer],
-		"ageing_based_on": "Due Date",
-		"calculate_ageing_with": "Report Date",
-		"range": "30, 60, 90, 120",
-	}
-	return [frappe._dict(r) for r in execute(filters)[1] if isinstance(r, dict)]
+def ar_report(customer: str, company: str) -> list[frappe._dict]:
+	return [frappe._dict(r) for r in ar_report_rows(customer, company)]
 
 
 class TestMoney(C360TestCase):

@@ -153,6 +153,39 @@ class TestNoteScopes(C360TestCase):
 				got = {n.scope for n in notes.get_notes(self.customer)["notes"] if n.name in ours}
 				self.assertEqual(got, EXPECTED[role])
 
+	def test_note_attachments_follow_the_note_scope(self):
+		for scope in ("sales", "finance"):
+			frappe.get_doc(
+				{"doctype": "File", "file_name": f"note-{scope}.txt", "content": b"x", "is_private": 1,
+				 "attached_to_doctype": NOTE, "attached_to_name": self.notes[scope]}
+			).insert(ignore_permissions=True)  # fmt: skip
+		self.as_user("Sales User")
+		names = {f.file_name for f in interactions.get_files(self.customer) if f.attached_to_doctype == NOTE}
+		self.assertEqual(names, {"note-sales.txt"})
+		self.as_user("Accounts User")
+		names = {f.file_name for f in interactions.get_files(self.customer) if f.attached_to_doctype == NOTE}
+		self.assertEqual(names, {"note-finance.txt"})
+
+	def test_a_manager_with_narrowed_scopes_cannot_read_notes_from_the_index(self):
+		from customer_360.tests.test_risk_health import role_capability
+
+		event = "Customer Timeline Event"
+		restricted_event = frappe.get_all(
+			event, {"source_doctype": NOTE, "source_name": self.notes["restricted"]}, pluck="name"
+		)[0]
+		manager = make_user(["Customer 360 Manager"])
+		frappe.set_user(manager)
+		kinds = set(frappe.get_list(event, filters={"customer": self.customer}, pluck="kind"))
+		self.assertIn("note_restricted", kinds)  # the default manager row reads every scope ...
+		with role_capability("Customer 360 Manager", note_scopes="internal"):  # ... until narrowed
+			frappe.set_user(manager)
+			rows = frappe.get_list(event, filters={"customer": self.customer}, fields=["kind", "summary"])
+			note_kinds = {r.kind for r in rows if r.kind.startswith("note_")}
+			self.assertEqual(note_kinds, {"note_internal"})
+			self.assertNotIn("zqsaleszq", frappe.as_json(rows))
+			self.assertFalse(frappe.has_permission(event, "read", doc=restricted_event))
+		frappe.set_user("Administrator")
+
 	def test_portal_user_reads_only_customer_scope_of_own_customer(self):
 		frappe.set_user("Administrator")
 		portal = make_user([], user_type="Website User")

@@ -120,6 +120,59 @@ class TestDetectionAndScores(HooksOff):
 		self.assertEqual(evidence_of(flags[0].name), {("Sales Invoice", n) for n in notes})
 		self.assertEqual(active(c, "overdue_payment"), [])
 
+	def test_discounts_on_most_invoices_raise_discount_dependency(self):
+		c = make_customer()
+		discounted = [erp.sales_invoice(c, rate=100, additional_discount_percentage=20) for _ in range(2)]
+		erp.sales_invoice(c, rate=100)  # 2 of 3 at 20 % >= half of them at 15 %
+		job.recompute_customer(c)
+		[flag] = active(c, "discount_dependency")
+		self.assertEqual(evidence_of(flag.name), {("Sales Invoice", d.name) for d in discounted})
+		for _ in range(2):  # 2 of 5: no longer most invoices
+			erp.sales_invoice(c, rate=100)
+		job.recompute_customer(c)
+		self.assertEqual(active(c, "discount_dependency"), [])
+
+	def test_three_issues_raise_frequent_claims_and_fewer_resolve_it(self):
+		c = make_customer()
+		issues = [erp.issue(c) for _ in range(3)]
+		job.recompute_customer(c)
+		[flag] = active(c, "frequent_claims")
+		self.assertEqual(evidence_of(flag.name), {("Issue", i.name) for i in issues})
+		frappe.delete_doc("Issue", issues[0].name, ignore_permissions=True, force=True)  # raised in error
+		job.recompute_customer(c)
+		self.assertEqual(active(c, "frequent_claims"), [])
+		self.assertEqual(frappe.db.get_value(FLAG, flag.name, "status"), "resolved")
+
+	def test_returned_deliveries_raise_delivery_failures(self):
+		from erpnext.stock.doctype.delivery_note.delivery_note import make_sales_return
+
+		c = make_customer()
+		returns = []
+		for _ in range(2):
+			dn = erp.delivery_note(erp.sales_order(c).name)
+			ret = make_sales_return(dn.name)
+			ret.insert(ignore_permissions=True)
+			returns.append(ret.submit() or ret)
+		job.recompute_customer(c)
+		[flag] = active(c, "delivery_failures")
+		self.assertEqual(evidence_of(flag.name), {("Delivery Note", r.name) for r in returns})
+		returns[0].cancel()  # the return was a mistake
+		job.recompute_customer(c)
+		self.assertEqual(active(c, "delivery_failures"), [])
+
+	def test_cancelled_orders_raise_cancellation_pattern(self):
+		c = make_customer()
+		for _ in range(3):
+			erp.sales_invoice(c, rate=100).cancel()
+		erp.sales_invoice(c, rate=100)  # 3 of 4 cancelled
+		job.recompute_customer(c)
+		[flag] = active(c, "cancellation_pattern")
+		self.assertIn("3 of 4", frappe.db.get_value(FLAG, flag.name, "reason"))
+		for _ in range(7):  # 3 of 11 = 27 % < 30 %
+			erp.sales_invoice(c, rate=100)
+		job.recompute_customer(c)
+		self.assertEqual(active(c, "cancellation_pattern"), [])
+
 	def test_manual_flags_are_never_resolved_by_the_rules(self):
 		c = make_customer()
 		flag = risk_api.raise_flag(c, "abusive_behavior", "Shouted at the driver")
@@ -193,6 +246,177 @@ class TestDetectionAndScores(HooksOff):
 		self.assertTrue(any(line.startswith(MINUS) and "became overdue" in line for line in lines), lines)
 		self.assertTrue(any("new risk flag: overdue payment" in line for line in lines), lines)
 		self.assertEqual(health_api.get_health(c)["explanation"], lines)
+
+
+class TestAlerts(HooksOff):
+	def notifications(self, user: str, customer: str) -> list:
+		return frappe.get_all(
+			"Notification Log",
+			filters={"for_user": user, "document_type": "Customer", "document_name": customer},
+			fields=["subject", "email_content"],
+			order_by="creation",
+		)
+
+	def todos(self, user: str, customer: str) -> list:
+		return frappe.get_all(
+			"ToDo",
+			filters={"allocated_to": user, "reference_type": "Customer", "reference_name": customer},
+			pluck="description",
+		)
+
+	def test_a_new_flag_alerts_the_account_owner_with_a_next_step(self):
+		owner = make_user(["Sales Manager"])
+		c = make_customer(account_manager=owner)
+		erp.sales_invoice(c, rate=500, posting_date=days_ago(100))
+		job.recompute_customer(c)
+		[note] = self.notifications(owner, c)
+		self.assertIn("New risk flag", note.subject)
+		self.assertIn("Overdue payment", note.subject)
+		self.assertIn("payment reminder", note.email_content)
+		[todo] = self.todos(owner, c)
+		self.assertIn("check in with", todo)
+		# The ToDo is on the customer's timeline for every reader: it names no flag.
+		self.assertNotIn("overdue", todo.lower())
+
+		job.recompute_customer(c)  # nothing new: no second alert
+		self.assertEqual(len(self.notifications(owner, c)), 1)
+
+	def test_an_owner_without_the_risk_capability_gets_a_neutral_alert(self):
+		owner = make_user(["Sales User"])
+		c = make_customer(account_manager=owner)
+		risk_api.raise_flag(c, "manual_flag", "zqsecretzq reason")
+		[note] = self.notifications(owner, c)
+		self.assertNotIn("zqsecretzq", note.subject + (note.email_content or ""))
+		self.assertNotIn("flag", note.subject.lower())
+		self.assertEqual(len(self.todos(owner, c)), 1)
+
+	def test_no_alert_for_the_owner_who_raised_the_flag_or_without_owner(self):
+		owner = make_user(["Accounts Manager"])
+		c = make_customer(account_manager=owner)
+		frappe.set_user(owner)
+		risk_api.raise_flag(c, "manual_flag", "my own flag")
+		frappe.set_user("Administrator")
+		self.assertEqual(self.notifications(owner, c), [])
+		orphan = make_customer()
+		before = frappe.db.count("Notification Log")
+		risk_api.raise_flag(orphan, "manual_flag", "nobody to tell")
+		self.assertEqual(frappe.db.count("Notification Log"), before)
+
+	def test_a_drop_of_more_than_twenty_points_in_a_week_alerts_once(self):
+		owner = make_user(["Sales Manager"])
+		c = make_customer(account_manager=owner)
+		payment_only = {f: 0 for f in FACTORS} | {"payment": 1}
+		with settings(health_weights=json.dumps(payment_only)):
+			erp.sales_invoice(c, rate=500, posting_date=days_ago(20))  # due in 10 days: 100
+			job.recompute_customer(c, today=days_ago(3))
+			erp.sales_invoice(c, rate=1000, posting_date=days_ago(100))  # overdue: the score falls
+			job.recompute_customer(c)
+			today = frappe.db.get_value(SCORE, {"customer": c, "score_date": nowdate()}, "score")
+			subjects = [n.subject for n in self.notifications(owner, c)]
+			drop = [s for s in subjects if "fell from" in s]
+			self.assertEqual(drop, [f"Health of {c} fell from 100 to {today} within 7 days"])
+			self.assertLess(today, 80)
+			job.recompute_customer(c)  # the same drop again today: no repeat
+			self.assertEqual(len([n for n in self.notifications(owner, c) if "fell from" in n.subject]), 1)
+
+	def test_a_drop_of_exactly_twenty_or_older_than_a_week_is_no_alert(self):
+		owner = make_user(["Sales Manager"])
+		c = make_customer(account_manager=owner)
+		recompute_ago = 8  # the good score is older than the 7-day window
+		payment_only = {f: 0 for f in FACTORS} | {"payment": 1}
+		with settings(health_weights=json.dumps(payment_only)):
+			erp.sales_invoice(c, rate=500, posting_date=days_ago(20))
+			job.recompute_customer(c, today=days_ago(recompute_ago))
+			erp.sales_invoice(c, rate=1000, posting_date=days_ago(100))
+			job.recompute_customer(c)
+		self.assertFalse([n for n in self.notifications(owner, c) if "fell from" in n.subject])
+
+
+class TestReports(HooksOff):
+	@classmethod
+	def setUpClass(cls):
+		super().setUpClass()
+		frappe.set_user("Administrator")
+		cls.group = (
+			frappe.get_doc(
+				{
+					"doctype": "Customer Group",
+					"customer_group_name": f"C360 RG {frappe.generate_hash(length=6)}",
+					"parent_customer_group": "All Customer Groups",
+				}
+			)
+			.insert(ignore_permissions=True)
+			.name
+		)
+		cls.owner = make_user(["Sales Manager"])
+		cls.healthy = make_customer(customer_group=cls.group, account_manager=cls.owner)
+		cls.overdue = make_customer(customer_group=cls.group)
+		erp.sales_invoice(cls.healthy, rate=500, posting_date=days_ago(10))  # due in 20 days: 100
+		erp.sales_invoice(cls.overdue, rate=500, posting_date=days_ago(100))  # 70 days overdue: 40
+		frappe.db.commit()
+
+	def run_report(self, name: str, **filters) -> dict:
+		from frappe.desk.query_report import run
+
+		return run(name, filters={"customer_group": self.group, **filters})
+
+	def scored(self):
+		payment_only = {f: 0 for f in FACTORS} | {"payment": 1}
+		return settings(health_weights=json.dumps(payment_only), health_yellow_from=41)
+
+	def test_distribution_counts_bands_and_builds_the_histogram(self):
+		with self.scored():
+			job.recompute_customer(self.healthy)
+			job.recompute_customer(self.overdue)  # 40 with yellow from 41: red
+			out = self.run_report("Customer Health Distribution")
+		counts = {r["band"]: r["customers"] for r in out["result"]}
+		self.assertEqual(counts, {"Green": 1, "Yellow": 0, "Red": 1})
+		values = out["chart"]["data"]["datasets"][0]["values"]
+		self.assertEqual((values[9], values[4], sum(values)), (1, 1, 2))
+
+	def test_churn_risk_prices_the_risk_for_finance_roles_only(self):
+		with self.scored():
+			job.recompute_customer(self.healthy)
+			job.recompute_customer(self.overdue)
+			frappe.set_user(make_user(["Accounts Manager"]))
+			rows = self.run_report("Customer Churn Risk")["result"]
+			self.assertEqual(
+				[r["customer"] for r in rows], [self.overdue, self.healthy]
+			)  # biggest risk first
+			self.assertEqual((rows[0]["annual_revenue"], rows[0]["risk_amount"]), (500, 225))  # 500 x 0.45
+			self.assertEqual(rows[0]["churn_probability"], 45)
+			self.assertEqual((rows[1]["annual_revenue"], rows[1]["risk_amount"]), (500, 25))  # 500 x 0.05
+			with role_capability("Accounts User", see_finance=0):
+				frappe.set_user(make_user(["Accounts User"]))
+				out = self.run_report("Customer Churn Risk")
+		fields = {c["fieldname"] for c in out["columns"]}
+		self.assertNotIn("risk_amount", fields)
+		self.assertNotIn("annual_revenue", fields)
+		self.assertFalse(any("risk_amount" in r or "annual_revenue" in r for r in out["result"]))
+
+	def test_trend_averages_each_week_by_group(self):
+		with self.scored():
+			job.recompute_customer(self.healthy)
+			job.recompute_customer(self.overdue)
+			out = self.run_report("Customer Health Trend", group_by="Customer Group")
+		[row] = out["result"]
+		self.assertEqual((row["group"], row["average"], row["customers"]), (self.group, 70, 2))
+		with self.assertRaises(frappe.ValidationError):
+			self.run_report("Customer Health Trend", from_date=nowdate(), to_date=days_ago(5))
+
+	def test_a_sales_user_gets_no_risk_report(self):
+		frappe.set_user(make_user(["Sales User"]))
+		for name in ("Customer Health Distribution", "Customer Health Trend", "Customer Churn Risk"):
+			with self.assertRaises(frappe.PermissionError, msg=name):
+				self.run_report(name)
+
+	def test_orphans_and_data_completeness(self):
+		frappe.set_user(make_user(["Sales Manager"]))
+		orphans = [r["customer"] for r in self.run_report("Orphaned Customers")["result"]]
+		self.assertEqual(orphans, [self.overdue])
+		rows = self.run_report("Customer Data Completeness")["result"]
+		mine = next(r for r in rows if r["customer_group"] == self.group)
+		self.assertEqual((mine["customers"], mine["owner"], mine["address"]), (2, 50, 0))
 
 
 class TestVisibility(HooksOff):

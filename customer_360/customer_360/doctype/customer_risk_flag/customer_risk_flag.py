@@ -39,6 +39,12 @@ class CustomerRiskFlag(Document):
 				)
 		self._track_status()
 
+	def after_insert(self):
+		# The account owner hears of a new flag (a notification and a ToDo); never fails the insert.
+		from customer_360.risk_health.alerts import on_new_flag
+
+		on_new_flag(self)
+
 	def _actor(self) -> str:
 		# The rules act as the system, not as whoever happened to click "recompute".
 		return "Administrator" if self.flags.c360_automatic else frappe.session.user

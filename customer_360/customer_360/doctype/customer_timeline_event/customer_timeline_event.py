@@ -9,9 +9,49 @@ permissions and finance masking.
 import frappe
 from frappe.model.document import Document
 
+NOTE = "Customer Note"
+
 
 class CustomerTimelineEvent(Document):
 	pass
+
+
+def _note_condition(user: str) -> str | None:
+	"""SQL that hides note events (their summary is the note's text) outside the user's readable scopes.
+	None when the user reads every scope. Customer 360 Manager reads this table, and an administrator may have
+	narrowed that role's scopes in the settings."""
+	from customer_360.core.capabilities import NOTE_SCOPES
+	from customer_360.core.notes import readable_note_kinds
+	from customer_360.permissions import get_capabilities
+
+	if user == "Administrator":
+		return None
+	scopes = get_capabilities(user).note_scopes
+	if set(NOTE_SCOPES) <= set(scopes):
+		return None
+	kinds = ", ".join(frappe.db.escape(k) for k in readable_note_kinds(scopes)) or "''"
+	return (
+		f"(`tabCustomer Timeline Event`.source_doctype != '{NOTE}'"
+		f" or `tabCustomer Timeline Event`.kind in ({kinds})"
+		f" or `tabCustomer Timeline Event`.actor = {frappe.db.escape(user)})"
+	)
+
+
+def get_permission_query_conditions(user=None, doctype=None):
+	return _note_condition(user or frappe.session.user) or ""
+
+
+def has_permission(doc, ptype=None, user=None, debug=False):
+	"""None leaves DocPerm in charge; False hides a note event outside the user's scopes."""
+	user = user or frappe.session.user
+	if doc.source_doctype != NOTE or _note_condition(user) is None:
+		return None
+	from customer_360.core.notes import readable_note_kinds
+	from customer_360.permissions import get_capabilities
+
+	if doc.kind in readable_note_kinds(get_capabilities(user).note_scopes) or doc.actor == user:
+		return None
+	return False
 
 
 def on_doctype_update():

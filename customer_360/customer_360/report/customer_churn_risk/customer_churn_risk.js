@@ -1,0 +1,8 @@
+// Customers by risk amount: annual revenue times the churn probability read off the health score.
+frappe.query_reports["Customer Churn Risk"] = {
+	filters: [
+		{ fieldname: "date", label: __("Date"), fieldtype: "Date", default: frappe.datetime.get_today() },
+		{ fieldname: "customer_group", label: __("Customer Group"), fieldtype: "Link", options: "Customer Group" },
+		{ fieldname: "territory", label: __("Territory"), fieldtype: "Link", options: "Territory" },
+	],
+};

@@ -1,0 +1,7 @@
+// Share of customers with an email, a phone, an account owner and an address, by customer group.
+frappe.query_reports["Customer Data Completeness"] = {
+	filters: [
+		{ fieldname: "customer_group", label: __("Customer Group"), fieldtype: "Link", options: "Customer Group" },
+		{ fieldname: "territory", label: __("Territory"), fieldtype: "Link", options: "Territory" },
+	],
+};

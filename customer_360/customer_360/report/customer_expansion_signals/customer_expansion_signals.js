@@ -1,0 +1,8 @@
+// Items that customers buying the same things usually also buy, which this customer has not.
+frappe.query_reports["Customer Expansion Signals"] = {
+	filters: [
+		{ fieldname: "date", label: __("Date"), fieldtype: "Date", default: frappe.datetime.get_today() },
+		{ fieldname: "customer_group", label: __("Customer Group"), fieldtype: "Link", options: "Customer Group" },
+		{ fieldname: "territory", label: __("Territory"), fieldtype: "Link", options: "Territory" },
+	],
+};

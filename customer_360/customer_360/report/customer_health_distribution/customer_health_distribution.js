@@ -1,0 +1,8 @@
+// Green, yellow and red counts of each customer's latest health score, with a histogram.
+frappe.query_reports["Customer Health Distribution"] = {
+	filters: [
+		{ fieldname: "date", label: __("Date"), fieldtype: "Date", default: frappe.datetime.get_today() },
+		{ fieldname: "customer_group", label: __("Customer Group"), fieldtype: "Link", options: "Customer Group" },
+		{ fieldname: "territory", label: __("Territory"), fieldtype: "Link", options: "Territory" },
+	],
+};

@@ -1,0 +1,67 @@
+"""One Redis lock per customer, so no two merges, or a merge and an undo, touch the same customers at once.
+
+Taken by the request (so a second request is refused at once, with a clear message) and released by the job
+when it ends, whatever the outcome. Each key holds the merge log's name as owner; it expires after TTL seconds
+so a killed worker cannot lock a customer forever, and the job refreshes it while it runs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import frappe
+from frappe import _
+
+from customer_360.core.merge_plan import LOCK_PREFIX, lock_keys
+
+TTL = 3600
+
+
+def _key(lock_key: str) -> str:
+	return frappe.cache.make_key(lock_key)
+
+
+def _customer(lock_key: str) -> str:
+	return lock_key[len(LOCK_PREFIX) :]
+
+
+def locked(customers: Iterable[str]) -> set[str]:
+	"""The customers someone holds a lock on now."""
+	return {_customer(k) for k in lock_keys(customers) if frappe.cache.get(_key(k))}
+
+
+def acquire(customers: Iterable[str], owner: str, ttl: int = TTL) -> None:
+	"""All the customers' locks or none: keys are taken in sorted order (no deadlock between two callers)."""
+	taken = []
+	for k in lock_keys(customers):
+		if frappe.cache.set(_key(k), owner, nx=True, ex=ttl):
+			taken.append(k)
+			continue
+		for t in taken:
+			frappe.cache.delete(_key(t))
+		busy = sorted(locked(customers))
+		frappe.throw(
+			_("Already being merged or unmerged: {0}. Try again when that finishes.").format(", ".join(busy)),
+			frappe.ValidationError,
+			title=_("Customer busy"),
+		)
+
+
+def _owned(k: str, owner: str) -> bool:
+	value = frappe.cache.get(_key(k))
+	if isinstance(value, bytes):
+		value = value.decode()
+	return value == owner
+
+
+def refresh(customers: Iterable[str], owner: str, ttl: int = TTL) -> None:
+	for k in lock_keys(customers):
+		if _owned(k, owner):
+			frappe.cache.expire(_key(k), ttl)
+
+
+def release(customers: Iterable[str], owner: str) -> None:
+	"""Drop the locks this owner holds (never another operation's)."""
+	for k in lock_keys(customers):
+		if _owned(k, owner):
+			frappe.cache.delete(_key(k))

@@ -1,0 +1,141 @@
+"""Alerts: a new risk flag, or a health score that fell more than 20 points within 7 days, tells the customer's
+account owner (Customer.account_manager) with a notification and a ToDo carrying a suggested next step.
+
+The ToDo shows on the customer's timeline, which every reader of the customer sees, so its text is neutral; the
+reason (flag, score movement, explanation) is only in the notification, and only for an owner who may see risk
+data. A customer without an account owner gets no alert: the "Orphaned Customers" report lists them.
+
+Alerts never fail what caused them (a flag insert, the nightly job): errors are logged.
+"""
+
+from __future__ import annotations
+
+import frappe
+from frappe.utils import add_days, getdate, nowdate
+
+from customer_360.core import alerts
+from customer_360.core.capabilities import SEE_RISK
+from customer_360.permissions import get_capabilities
+
+SCORE = "Customer Health Score"
+
+
+def on_new_flag(flag) -> None:
+	"""Customer Risk Flag after_insert (rules and people alike)."""
+	try:
+		name = frappe.db.get_value("Customer", flag.customer, "customer_name") or flag.customer
+		_send(
+			alerts.flag_alert(flag.customer, name, flag.flag_type, flag.reason or ""), exclude=flag.raised_by
+		)
+	except Exception:
+		frappe.log_error("customer_360: could not send a risk flag alert")
+
+
+def score_drops(scope: list[str] | None, today) -> list[alerts.Alert]:
+	"""Customers whose score today is more than DROP_POINTS below their best of the previous DROP_DAYS days.
+	One query for every customer; a row with an empty band is "no data" and never counts."""
+	today = getdate(today or nowdate())
+	scoped = " and t.customer in %(customers)s" if scope is not None else ""
+	rows = frappe.db.sql(
+		f"""
+		select t.customer, c.customer_name, t.score, max(p.score) as peak, t.explanation
+		from `tab{SCORE}` t
+		join `tab{SCORE}` p on p.customer = t.customer and p.band != ''
+			and p.score_date >= %(since)s and p.score_date < %(today)s
+		join `tabCustomer` c on c.name = t.customer
+		where t.score_date = %(today)s and t.band != '' {scoped}
+		group by t.customer, c.customer_name, t.score, t.explanation
+		having max(p.score) - t.score > %(points)s""",
+		{
+			"today": today,
+			"since": add_days(today, -alerts.DROP_DAYS),
+			"points": alerts.DROP_POINTS,
+			"customers": scope,
+		},
+		as_dict=True,
+	)
+	return [
+		alerts.drop_alert(
+			r.customer, r.customer_name or r.customer, r.peak, r.score, (r.explanation or "").splitlines()
+		)
+		for r in rows
+	]
+
+
+def send_drop_alerts(scope: list[str] | None, today) -> int:
+	sent = 0
+	for alert in score_drops(scope, today):
+		try:
+			if _recently_alerted(alert, today):
+				continue  # the nightly run and a same-week recompute must not repeat the alert
+			sent += _send(alert)
+		except Exception:
+			frappe.log_error(f"customer_360: could not send a health drop alert for {alert.customer}")
+	return sent
+
+
+def _recently_alerted(alert: alerts.Alert, today) -> bool:
+	owner = _owner(alert.customer)
+	return bool(
+		owner
+		and frappe.db.exists(
+			"Notification Log",
+			{
+				"for_user": owner,
+				"document_type": "Customer",
+				"document_name": alert.customer,
+				"subject": ["in", [alert.subject, alert.neutral_subject]],
+				"creation": [">=", add_days(getdate(today or nowdate()), -alerts.DROP_DAYS)],
+			},
+		)
+	)
+
+
+def _owner(customer: str) -> str | None:
+	owner = frappe.db.get_value("Customer", customer, "account_manager")
+	if owner and frappe.db.get_value("User", owner, "enabled"):
+		return owner
+	return None
+
+
+def _send(alert: alerts.Alert, exclude: str | None = None) -> int:
+	owner = _owner(alert.customer)
+	if not owner or owner == exclude:
+		return 0  # nobody to tell, or the owner raised the flag themselves
+	sees_risk = owner == "Administrator" or get_capabilities(owner).has(SEE_RISK)
+	frappe.get_doc(
+		{
+			"doctype": "Notification Log",
+			"for_user": owner,
+			"type": "Alert",
+			"document_type": "Customer",
+			"document_name": alert.customer,
+			"subject": alert.subject if sees_risk else alert.neutral_subject,
+			"email_content": alert.detail.replace("\n", "<br>") if sees_risk else "",
+		}
+	).insert(ignore_permissions=True)
+	customer_name = frappe.db.get_value("Customer", alert.customer, "customer_name") or alert.customer
+	text = alerts.todo_text(customer_name)
+	if not frappe.db.exists(
+		"ToDo",
+		{
+			"allocated_to": owner,
+			"reference_type": "Customer",
+			"reference_name": alert.customer,
+			"status": "Open",
+			"description": text,
+		},
+	):
+		frappe.get_doc(
+			{
+				"doctype": "ToDo",
+				"allocated_to": owner,
+				"reference_type": "Customer",
+				"reference_name": alert.customer,
+				"description": text,
+				"priority": "High",
+				"date": nowdate(),
+				"assigned_by": "Administrator",
+			}
+		).insert(ignore_permissions=True)
+	return 1

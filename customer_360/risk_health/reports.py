@@ -1,0 +1,328 @@
+"""Portfolio reports over the stored health scores and the customer master: health distribution, health trend by
+customer group or territory, churn risk, expansion signals, orphaned customers and data completeness.
+
+Every report reads only customers the user may read (Customer's own permission query, user permissions
+included). Risk reports also require the see_risk capability, and amounts (annual revenue, risk amount) are
+left out for users without see_finance: a column that is not there cannot leak through export or print.
+"""
+
+from __future__ import annotations
+
+import frappe
+from frappe import _
+from frappe.utils import add_days, flt, getdate, nowdate
+
+from customer_360.core import alerts
+from customer_360.core.capabilities import SEE_FINANCE, SEE_RISK
+from customer_360.permissions import check_capability, has_capability
+
+SCORE = "Customer Health Score"
+BANDS = ("green", "yellow", "red")
+GROUPINGS = {"Customer Group": "customer_group", "Territory": "territory"}
+
+
+def col(fieldname: str, label: str, fieldtype: str = "Data", width: int = 120, **extra) -> dict:
+	return {"fieldname": fieldname, "label": label, "fieldtype": fieldtype, "width": width, **extra}
+
+
+def customer_columns() -> list[dict]:
+	return [
+		col("customer", _("Customer"), "Link", 160, options="Customer"),
+		col("customer_name", _("Customer Name"), "Data", 180),
+	]
+
+
+def readable_customers(filters) -> list[str] | None:
+	"""Names the user may read within the filters, or None for "all" (a user Frappe lets read every customer)."""
+	conditions = {}
+	for field in ("customer_group", "territory"):
+		if filters.get(field):
+			conditions[field] = filters.get(field)
+	if frappe.session.user == "Administrator" and not conditions:
+		return None
+	# get_list applies role permissions, user permissions and permission query conditions.
+	return frappe.get_list("Customer", filters=conditions, pluck="name", limit_page_length=0)
+
+
+def _in(column: str, names: list[str] | None) -> tuple[str, dict]:
+	if names is None:
+		return "", {}
+	if not names:
+		return " and 1=0", {}
+	return f" and {column} in %(names)s", {"names": names}
+
+
+def latest_scores(filters) -> list[dict]:
+	"""Each readable customer's latest score on or before the report date (rows with a band only)."""
+	check_capability(SEE_RISK)
+	as_of = getdate(filters.get("date") or nowdate())
+	scoped, params = _in("h.customer", readable_customers(filters))
+	return frappe.db.sql(
+		f"""
+		select h.customer, c.customer_name, c.customer_group, c.territory, h.score, h.band, h.score_date
+		from `tab{SCORE}` h
+		join (
+			select customer, max(score_date) as day from `tab{SCORE}`
+			where score_date <= %(as_of)s and band != '' group by customer
+		) l on l.customer = h.customer and l.day = h.score_date
+		join `tabCustomer` c on c.name = h.customer
+		where c.disabled = 0 {scoped}""",
+		{"as_of": as_of, **params},
+		as_dict=True,
+	)
+
+
+# --- health distribution ---------------------------------------------------------------------------------------
+
+
+def distribution(filters):
+	rows = latest_scores(filters)
+	total = len(rows) or 1
+	counts = {band: sum(1 for r in rows if r.band == band) for band in BANDS}
+	data = [
+		{"band": _(band.title()), "customers": counts[band], "share": round(100 * counts[band] / total, 1)}
+		for band in BANDS
+	]
+	buckets = [0] * 10  # 0-9, ..., 90-100
+	for r in rows:
+		buckets[min(int(r.score) // 10, 9)] += 1
+	columns = [
+		col("band", _("Band"), "Data", 120),
+		col("customers", _("Customers"), "Int", 120),
+		col("share", _("Share %"), "Percent", 120),
+	]
+	chart = {
+		"data": {
+			"labels": [f"{10 * i}\u2013{10 * i + 9 if i < 9 else 100}" for i in range(10)],
+			"datasets": [{"name": _("Customers"), "values": buckets}],
+		},
+		"type": "bar",
+		"colors": ["#5e64ff"],
+	}
+	return columns, data, None, chart
+
+
+# --- health trend ----------------------------------------------------------------------------------------------
+
+
+def trend(filters):
+	check_capability(SEE_RISK)
+	field = GROUPINGS.get(filters.get("group_by") or "Customer Group")
+	if not field:
+		frappe.throw(_("Group by must be Customer Group or Territory."), frappe.ValidationError)
+	to_date = getdate(filters.get("to_date") or nowdate())
+	from_date = getdate(filters.get("from_date") or add_days(to_date, -90))
+	if from_date > to_date:
+		frappe.throw(_("From Date must be on or before To Date."), frappe.ValidationError)
+	scoped, params = _in("h.customer", readable_customers(filters))
+	rows = frappe.db.sql(
+		f"""
+		select c.{field} as grp, date_sub(h.score_date, interval weekday(h.score_date) day) as week,
+			avg(h.score) as average, count(distinct h.customer) as customers
+		from `tab{SCORE}` h join `tabCustomer` c on c.name = h.customer
+		where h.band != '' and h.score_date between %(from_date)s and %(to_date)s {scoped}
+		group by grp, week order by week, grp""",
+		{"from_date": from_date, "to_date": to_date, **params},
+		as_dict=True,
+	)
+	data = [
+		{"week": r.week, "group": r.grp, "average": round(flt(r.average), 1), "customers": r.customers}
+		for r in rows
+	]
+	weeks = sorted({r["week"] for r in data})
+	groups = sorted({r["group"] or "" for r in data})
+	by = {(r["group"] or "", r["week"]): r["average"] for r in data}
+	chart = {
+		"data": {
+			"labels": [str(w) for w in weeks],
+			"datasets": [
+				{"name": g or _("(none)"), "values": [by.get((g, w), 0) for w in weeks]} for g in groups
+			],
+		},
+		"type": "line",
+	}
+	columns = [
+		col("week", _("Week Of"), "Date", 110),
+		col(
+			"group",
+			_(filters.get("group_by") or "Customer Group"),
+			"Link",
+			180,
+			options=filters.get("group_by") or "Customer Group",
+		),
+		col("average", _("Average Score"), "Float", 130, precision=1),
+		col("customers", _("Customers Scored"), "Int", 140),
+	]
+	return columns, data, None, chart
+
+
+# --- churn risk ------------------------------------------------------------------------------------------------
+
+
+def churn_risk(filters):
+	rows = latest_scores(filters)
+	finance = has_capability(SEE_FINANCE)
+	revenue = (
+		_annual_revenue([r.customer for r in rows], getdate(filters.get("date") or nowdate()))
+		if finance
+		else {}
+	)
+	data = []
+	for r in rows:
+		p = alerts.churn_probability(r.score)
+		row = {
+			"customer": r.customer,
+			"customer_name": r.customer_name,
+			"score": r.score,
+			"band": r.band,
+			"churn_probability": round(100 * p, 1),
+		}
+		if finance:
+			row["annual_revenue"] = revenue.get(r.customer, 0.0)
+			row["risk_amount"] = round(row["annual_revenue"] * p, 2)
+		data.append(row)
+	key = "risk_amount" if finance else "churn_probability"
+	data.sort(key=lambda d: (-d[key], d["customer"]))
+	columns = [
+		*customer_columns(),
+		col("score", _("Health Score"), "Int", 110),
+		col("band", _("Band"), "Data", 80),
+		col("churn_probability", _("Churn Probability %"), "Percent", 150),
+	]
+	if finance:
+		columns += [
+			col("annual_revenue", _("Annual Revenue"), "Currency", 140),
+			col("risk_amount", _("Risk Amount"), "Currency", 140),
+		]
+	return columns, data
+
+
+def _annual_revenue(customers: list[str], as_of) -> dict[str, float]:
+	"""Net billed in the last 365 days (returns subtract), in company currency."""
+	if not customers:
+		return {}
+	rows = frappe.db.sql(
+		"""select customer, sum(base_net_total) from `tabSales Invoice`
+		where docstatus = 1 and posting_date > %(since)s and posting_date <= %(as_of)s and customer in %(names)s
+		group by customer""",
+		{"since": add_days(as_of, -365), "as_of": as_of, "names": customers},
+	)
+	return {c: flt(v, 2) for c, v in rows}
+
+
+# --- expansion signals -----------------------------------------------------------------------------------------
+
+EXPANSION_LIMIT = 200  # customers per run: each is a co-purchase query of its own
+
+
+def expansion(filters):
+	from customer_360.risk_health.customer_signals import expansion as customer_expansion
+
+	rows = latest_scores(filters)
+	rows.sort(key=lambda r: (-r.score, r.customer))  # healthy customers are the ones to grow
+	today = getdate(filters.get("date") or nowdate())
+	data = []
+	for r in rows[:EXPANSION_LIMIT]:
+		for item in customer_expansion(r.customer, today):
+			data.append(
+				{
+					"customer": r.customer,
+					"customer_name": r.customer_name,
+					"score": r.score,
+					"item_code": item["item_code"],
+					"item_name": item["item_name"],
+					"share": round(100 * item["share"], 1),
+					"peers": item["peers"],
+				}
+			)
+	columns = [
+		*customer_columns(),
+		col("score", _("Health Score"), "Int", 110),
+		col("item_code", _("Item"), "Link", 150, options="Item"),
+		col("item_name", _("Item Name"), "Data", 180),
+		col("share", _("Bought by % of Similar Customers"), "Percent", 200),
+		col("peers", _("Similar Customers"), "Int", 140),
+	]
+	return columns, data
+
+
+# --- orphaned customers and data completeness (no risk data: Customer read is enough) ---------------------------
+
+
+def orphaned(filters):
+	names = readable_customers(filters)
+	scoped, params = _in("c.name", names)
+	data = frappe.db.sql(
+		f"""
+		select c.name as customer, c.customer_name, c.customer_group, c.territory, date(c.creation) as created,
+			(select max(e.event_time) from `tabCustomer Timeline Event` e where e.customer = c.name) as last_activity
+		from `tabCustomer` c
+		where c.disabled = 0 and ifnull(c.account_manager, '') = '' {scoped}
+		order by last_activity desc, c.name""",
+		params,
+		as_dict=True,
+	)
+	columns = [
+		*customer_columns(),
+		col("customer_group", _("Customer Group"), "Link", 150, options="Customer Group"),
+		col("territory", _("Territory"), "Link", 130, options="Territory"),
+		col("created", _("Created"), "Date", 110),
+		col("last_activity", _("Last Activity"), "Datetime", 160),
+	]
+	return columns, data
+
+
+def completeness(filters):
+	names = readable_customers(filters)
+	scoped, params = _in("c.name", names)
+	# Email and phone count from the customer's own fields or any linked Contact; address from a linked Address.
+	rows = frappe.db.sql(
+		f"""
+		select c.customer_group as grp, count(*) as customers,
+			sum(ifnull(c.email_id, '') != '' or exists(
+				select 1 from `tabDynamic Link` dl join `tabContact` ct on ct.name = dl.parent
+				where dl.parenttype = 'Contact' and dl.link_doctype = 'Customer' and dl.link_name = c.name
+					and ifnull(ct.email_id, '') != '')) as with_email,
+			sum(ifnull(c.mobile_no, '') != '' or exists(
+				select 1 from `tabDynamic Link` dl join `tabContact` ct on ct.name = dl.parent
+				where dl.parenttype = 'Contact' and dl.link_doctype = 'Customer' and dl.link_name = c.name
+					and (ifnull(ct.mobile_no, '') != '' or ifnull(ct.phone, '') != ''))) as with_phone,
+			sum(ifnull(c.account_manager, '') != '') as with_owner,
+			sum(exists(
+				select 1 from `tabDynamic Link` dl
+				where dl.parenttype = 'Address' and dl.link_doctype = 'Customer' and dl.link_name = c.name)) as with_address
+		from `tabCustomer` c
+		where c.disabled = 0 {scoped}
+		group by c.customer_group order by c.customer_group""",
+		params,
+		as_dict=True,
+	)
+	data = [_completeness_row(r.grp, r) for r in rows]
+	if rows:
+		total = {
+			k: sum(int(r[k]) for r in rows)
+			for k in ("customers", "with_email", "with_phone", "with_owner", "with_address")
+		}
+		data.append(_completeness_row(_("All customers"), frappe._dict(total)))
+	columns = [
+		col("customer_group", _("Customer Group"), "Data", 180),
+		col("customers", _("Customers"), "Int", 110),
+	] + [
+		col(f, label, "Percent", 120)
+		for f, label in (
+			("email", _("With Email %")),
+			("phone", _("With Phone %")),
+			("owner", _("With Account Owner %")),
+			("address", _("With Address %")),
+		)
+	]
+	return columns, data
+
+
+def _completeness_row(group, r) -> dict:
+	n = int(r.customers) or 1
+	return {
+		"customer_group": group,
+		"customers": int(r.customers),
+		**{k: round(100 * int(r[f"with_{k}"]) / n, 1) for k in ("email", "phone", "owner", "address")},
+	}
