@@ -218,6 +218,12 @@ def index_documents(items: Iterable[Iterable[str]]) -> int:
 		written += len(events)
 	frappe.db.commit()
 	bump_version()
+	try:  # open 360 pages show the new events; a failure here must never fail indexing
+		from customer_360.realtime import notify_indexed
+
+		notify_indexed(by_doctype)
+	except Exception:
+		pass
 	return written
 
 

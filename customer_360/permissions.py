@@ -56,6 +56,16 @@ def check_customer_read(customer: str) -> None:
 	if not customer or not isinstance(customer, str):
 		frappe.throw(_("A customer is required."), frappe.ValidationError)
 	if not frappe.db.exists("Customer", customer):
+		from customer_360.merge.resolve import resolve_customer
+
+		survivor = resolve_customer(customer)
+		if survivor:
+			# A bookmark to a merged customer: say where it went (the page follows the same lookup).
+			frappe.throw(
+				_("Customer {0} was merged into {1}.").format(frappe.bold(customer), frappe.bold(survivor)),
+				frappe.DoesNotExistError,
+				title=_("Merged Customer"),
+			)
 		frappe.throw(
 			_("Customer {0} does not exist.").format(frappe.bold(customer)), frappe.DoesNotExistError
 		)

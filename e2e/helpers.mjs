@@ -1,19 +1,26 @@
 import assert from "node:assert/strict";
 
 // A browser context logged in as `user` (cookies shared by page and API requests).
-export async function login(ctx, user = "Administrator", password = ctx.adminPassword) {
-	const context = await ctx.browser.newContext({ baseURL: ctx.baseURL, viewport: { width: 1280, height: 900 } });
+export async function login(ctx, user = "Administrator", password = ctx.adminPassword, viewport = { width: 1280, height: 900 }) {
+	const context = await ctx.browser.newContext({ baseURL: ctx.baseURL, viewport });
 	const res = await context.request.post("/api/method/login", { data: { usr: user, pwd: password } });
 	assert.equal(res.status(), 200, `login as ${user} failed: ${await res.text()}`);
 	return context;
 }
 
 export async function api(context, method, path, data) {
-	const res = await context.request.fetch(path, {
-		method,
-		data,
-		headers: { "X-Frappe-CSRF-Token": "none", Accept: "application/json" },
-	});
+	const send = () =>
+		context.request.fetch(path, { method, data, headers: { "X-Frappe-CSRF-Token": "none", Accept: "application/json" } });
+	let res;
+	for (let attempt = 1; !res; attempt++) {
+		try {
+			res = await send();
+		} catch (e) {
+			// A development server restarting (code reload) drops the connection: wait for it, then retry.
+			if (attempt >= 5 || !/ECONNRESET|ECONNREFUSED|socket hang up/.test(String(e))) throw e;
+			await new Promise((r) => setTimeout(r, 3000));
+		}
+	}
 	const body = await res.json().catch(() => ({}));
 	assert.ok(res.ok(), `${method} ${path} -> ${res.status()} ${JSON.stringify(body).slice(0, 300)}`);
 	return body;
@@ -42,4 +49,45 @@ export async function firstName(context, doctype, filters = {}) {
 	const q = encodeURIComponent(JSON.stringify(filters));
 	const body = await api(context, "GET", `/api/resource/${encodeURIComponent(doctype)}?filters=${q}&limit_page_length=1`);
 	return body.data[0]?.name;
+}
+
+// A submitted Sales Order of `rate` for a new customer (the item and company are created/found as needed).
+export async function seedOrder(admin, rate, prefix = "E2E Order") {
+	const customer = await makeCustomer(admin, prefix);
+	const company = await firstName(admin, "Company");
+	let item = await firstName(admin, "Item", { item_code: "E2E-SERVICE" });
+	if (!item) {
+		const group = await firstName(admin, "Item Group", { is_group: 0 });
+		item = (await api(admin, "POST", "/api/resource/Item", {
+			item_code: "E2E-SERVICE", item_name: "E2E Service", item_group: group, stock_uom: "Nos", is_stock_item: 0,
+		})).data.name;
+	}
+	const today = new Date().toISOString().slice(0, 10);
+	await api(admin, "POST", "/api/resource/Sales Order", {
+		customer, company, transaction_date: today, delivery_date: today, docstatus: 1,
+		items: [{ item_code: item, qty: 1, rate, delivery_date: today }],
+	});
+	return customer;
+}
+
+// Opens customer-360/<customer>/<tab> and waits until the tab has loaded (its pane says data-state=ready).
+// Indexing runs in a background job after commit, so the page is reloaded until ready(page) holds.
+export async function open360(page, customer, tab = "timeline", ready = null, tries = 5) {
+	for (let i = 0; i < tries; i++) {
+		await page.goto(`/app/customer-360/${encodeURIComponent(customer)}/${tab}`);
+		// A dev server restarting under us (file sync) drops a load now and then: reload rather than fail.
+		const loaded = await page.locator(`.c360-pane.c360-tab-${tab}[data-state=ready]`).waitFor({ timeout: 30000 }).then(() => true, () => false);
+		if (loaded && (!ready || (await ready(page)))) return;
+		await page.waitForTimeout(1000);
+	}
+	throw new Error(`customer-360/${customer}/${tab} never became ready`);
+}
+
+// Every response of the 360 APIs the page receives, as text.
+export function recordApiResponses(page) {
+	const bodies = [];
+	page.on("response", async (res) => {
+		if (res.url().includes("/api/method/customer_360.")) bodies.push({ url: res.url(), body: await res.text().catch(() => "") });
+	});
+	return bodies;
 }

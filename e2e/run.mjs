@@ -1,5 +1,5 @@
 // Runs every *.e2e.mjs file in this folder against a running bench.
-//   C360_URL=http://127.0.0.1:8001 C360_ADMIN_PASSWORD=admin node run.mjs
+//   C360_URL=http://127.0.0.1:8001 C360_ADMIN_PASSWORD=admin [C360_E2E_ONLY=customer360] node run.mjs
 // Prints "browser: N passed, M failed" and exits non-zero on any failure.
 // Screenshots go to $C360_ARTIFACTS (default ./artifacts).
 import { readdirSync, mkdirSync } from "node:fs";
@@ -19,7 +19,11 @@ const browser = await chromium.launch({
 
 const ctx = { baseURL, artifacts, browser, adminPassword: process.env.C360_ADMIN_PASSWORD || "admin" };
 let passed = 0, failed = 0;
-const files = readdirSync(new URL(".", import.meta.url)).filter((f) => f.endsWith(".e2e.mjs")).sort();
+// C360_E2E_ONLY=customer360 runs only the files whose name contains that text (while developing).
+const only = process.env.C360_E2E_ONLY || "";
+const files = readdirSync(new URL(".", import.meta.url))
+	.filter((f) => f.endsWith(".e2e.mjs") && f.includes(only))
+	.sort();
 for (const file of files) {
 	const mod = await import(`./${file}`);
 	for (const [name, fn] of Object.entries(mod.tests)) {

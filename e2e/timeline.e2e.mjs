@@ -5,9 +5,9 @@ import { api, login, makeCustomer } from "./helpers.mjs";
 async function openWithEvents(page, customer, minEvents) {
 	// Indexing happens in a background job right after commit: reload until it has landed.
 	for (let i = 0; i < 20; i++) {
-		await page.goto(`/app/customer-360/${encodeURIComponent(customer)}`);
-		await page.locator(".c360-more").filter({ hasText: /Beginning of history|Nothing here yet/ }).waitFor({ timeout: 15000 });
-		if ((await page.locator(".c360-event").count()) >= minEvents) return;
+		await page.goto(`/app/customer-360/${encodeURIComponent(customer)}/timeline`);
+		await page.locator(".c360-tab-timeline .c360-more").filter({ hasText: /Beginning of history|Nothing here yet/ }).waitFor({ timeout: 15000 });
+		if ((await page.locator(".c360-tab-timeline .c360-event").count()) >= minEvents) return;
 		await page.waitForTimeout(500);
 	}
 	throw new Error(`timeline of ${customer} never showed ${minEvents} events`);

@@ -9,6 +9,7 @@ from frappe.utils import add_days, flt, nowdate, random_string
 from customer_360.api import merge as api
 from customer_360.merge import job, links, lock
 from customer_360.merge.resolve import resolve_customer
+from customer_360.permissions import check_customer_read
 from customer_360.tests import erp
 from customer_360.tests.jobs import wait_for_jobs
 from customer_360.tests.utils import C360TestCase, make_customer, make_user, unique
@@ -193,6 +194,11 @@ class TestMerge(C360TestCase):
 		self.assertTrue(all(r.old_value == l for r in manifest if r.kind != "child"))
 		self.assertEqual(resolve_customer(l), s)
 		self.assertEqual(api.resolve(l)["resolved"], s)
+		with self.assertRaises(
+			frappe.DoesNotExistError
+		) as merged:  # a bookmark to the loser says where it went
+			check_customer_read(l)
+		self.assertIn("was merged into", str(merged.exception))
 		self.assertEqual(timeline_sources(l), set())
 		self.assertLessEqual(events, timeline_sources(s))
 

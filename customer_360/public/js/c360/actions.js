@@ -1,0 +1,164 @@
+// Quick actions: add a note (with scope), log an interaction, create a task, raise a flag, draft an email in
+// Frappe's standard composer (the user presses Send; nothing is sent automatically), open the merge tool.
+// Loaded with frappe.require (no build step); shares code through the customer_360.c360 namespace.
+frappe.provide("customer_360.c360");
+
+(function () {
+	const { NOTE_SCOPE_LABELS, post } = customer_360.c360;
+
+	const INTERACTION_TYPES = ["call", "visit", "email", "sms", "showroom visit", "meeting", "demo", "follow up", "other"];
+	const FLAG_TYPES = [
+		"manual_flag", "abusive_behavior", "overdue_payment", "frequent_refunds", "discount_dependency",
+		"frequent_claims", "delivery_failures", "cancellation_pattern",
+	];
+
+	// Frappe's composer looks up an Email Account signature, which roles without Email Account read (sales, for
+	// one) are refused with an error dialog; for them the user's own signature (or none) is the signature.
+	class Composer extends frappe.views.CommunicationComposer {
+		async get_signature(sender_email) {
+			if (frappe.boot.user.email_signature || frappe.model.can_read("Email Account")) {
+				return super.get_signature(sender_email);
+			}
+			return "";
+		}
+	}
+
+	class QuickActions {
+		constructor(page, $el) {
+			this.page = page;
+			this.customer = page.customer;
+			const caps = page.caps;
+			const buttons = [
+				["add-note", __("Add note"), () => this.add_note(), (caps.note_scopes || []).length > 0],
+				["log-interaction", __("Log interaction"), () => this.log_interaction(), true],
+				["create-task", __("Create task"), () => this.create_task(), true],
+				["raise-flag", __("Raise flag"), () => this.raise_flag(), caps.manage_flags],
+				["draft-email", __("Draft email"), () => this.draft_email(), true],
+				["merge", __("Merge duplicates"), () => frappe.set_route("customer-merge", this.customer),
+					caps.can_merge && frappe.boot.page_info && frappe.boot.page_info["customer-merge"]],
+			];
+			for (const [key, label, fn, shown] of buttons) {
+				if (!shown) continue;
+				$(`<button class="btn btn-sm btn-default c360-action c360-action-${key}">${label}</button>`).on("click", fn).appendTo($el);
+			}
+		}
+
+		add_note() {
+			const scopes = this.page.caps.note_scopes || [];
+			const d = new frappe.ui.Dialog({
+				title: __("Add note"),
+				fields: [
+					{ fieldname: "content", fieldtype: "Small Text", label: __("Note"), reqd: 1 },
+					{
+						fieldname: "scope", fieldtype: "Select", label: __("Who may read it"), reqd: 1,
+						options: scopes.map((s) => ({ value: s, label: NOTE_SCOPE_LABELS[s] || s })),
+						default: scopes.includes("internal") ? "internal" : scopes[0],
+					},
+					{ fieldname: "pinned", fieldtype: "Check", label: __("Pin to the top") },
+				],
+				primary_action_label: __("Save"),
+				primary_action: async (v) => {
+					d.disable_primary_action();
+					try {
+						await post("notes.add_note", { customer: this.customer, ...v });
+						d.hide();
+						frappe.show_alert({ message: __("Note added"), indicator: "green" });
+						this.page.changed("notes");
+						this.page.live?.soon();
+					} finally {
+						d.enable_primary_action();
+					}
+				},
+			});
+			d.show();
+		}
+
+		log_interaction() {
+			const d = new frappe.ui.Dialog({
+				title: __("Log interaction"),
+				fields: [
+					{
+						fieldname: "interaction_type", fieldtype: "Select", label: __("Type"), reqd: 1, default: "call",
+						options: INTERACTION_TYPES.map((t) => ({ value: t, label: __(frappe.utils.to_title_case(t)) })),
+					},
+					{ fieldname: "interaction_time", fieldtype: "Datetime", label: __("When"), default: frappe.datetime.now_datetime() },
+					{
+						fieldname: "contact", fieldtype: "Link", options: "Contact", label: __("Contact"),
+						get_query: () => ({ filters: { link_doctype: "Customer", link_name: this.customer } }),
+					},
+					{ fieldname: "summary", fieldtype: "Small Text", label: __("Summary"), reqd: 1 },
+					{ fieldname: "outcome", fieldtype: "Data", label: __("Outcome") },
+					{ fieldname: "next_follow_up", fieldtype: "Date", label: __("Follow up on (creates a task)") },
+				],
+				primary_action_label: __("Save"),
+				primary_action: async (v) => {
+					await post("interactions.log_interaction", { customer: this.customer, ...v });
+					d.hide();
+					frappe.show_alert({ message: __("Interaction logged"), indicator: "green" });
+					this.page.changed("interactions");
+					this.page.changed("tasks");
+					this.page.live?.soon();
+				},
+			});
+			d.show();
+		}
+
+		create_task() {
+			const d = new frappe.ui.Dialog({
+				title: __("Create task"),
+				fields: [
+					{ fieldname: "description", fieldtype: "Small Text", label: __("What needs doing"), reqd: 1 },
+					{ fieldname: "assignee", fieldtype: "Link", options: "User", label: __("Assign to"), default: frappe.session.user,
+						get_query: () => ({ filters: { enabled: 1, user_type: "System User" } }) },
+					{ fieldname: "due_date", fieldtype: "Date", label: __("Due") },
+				],
+				primary_action_label: __("Create"),
+				primary_action: async (v) => {
+					await post("interactions.create_task", { customer: this.customer, ...v });
+					d.hide();
+					frappe.show_alert({ message: __("Task created"), indicator: "green" });
+					this.page.changed("tasks");
+					this.page.live?.soon();
+				},
+			});
+			d.show();
+		}
+
+		raise_flag() {
+			const d = new frappe.ui.Dialog({
+				title: __("Raise risk flag"),
+				fields: [
+					{
+						fieldname: "flag_type", fieldtype: "Select", label: __("Type"), reqd: 1, default: "manual_flag",
+						options: FLAG_TYPES.map((t) => ({ value: t, label: __(frappe.utils.to_title_case(t.replace(/_/g, " "))) })),
+					},
+					{ fieldname: "reason", fieldtype: "Small Text", label: __("Reason"), reqd: 1 },
+					{ fieldname: "expires_on", fieldtype: "Date", label: __("Expires on") },
+				],
+				primary_action_label: __("Raise"),
+				primary_action: async (v) => {
+					await post("risk.raise_flag", { customer: this.customer, ...v });
+					d.hide();
+					frappe.show_alert({ message: __("Risk flag raised"), indicator: "orange" });
+					this.page.changed("flags");
+					this.page.render_header();
+				},
+			});
+			d.show();
+		}
+
+		// Opens the standard composer prefilled; the user reviews and presses Send (or discards).
+		draft_email() {
+			const p = this.page.profile;
+			this.composer = new Composer({
+				doc: { doctype: "Customer", name: p.name },
+				subject: p.customer_name || p.name,
+				recipients: p.email_id || "",
+				title: __("Draft email to {0}", [p.customer_name || p.name]),
+			});
+			return this.composer;
+		}
+	}
+
+	Object.assign(customer_360.c360, { QuickActions });
+})();

@@ -1,0 +1,145 @@
+// Overview tab: key figures the user may see, recent activity, open and overdue tasks, invoices due soon and
+// suggested next steps. Each block loads on its own: a failure shows in that block only.
+// Loaded with frappe.require (no build step); shares code through the customer_360.c360 namespace.
+frappe.provide("customer_360.c360");
+
+(function () {
+	const { EventList, TYPE_LABELS, date, empty, esc, form_link, get, in_panel, money, pill } = customer_360.c360;
+
+	async function load_overview($body, page) {
+		const customer = page.customer;
+		$body.html(`
+			<div class="c360-overview">
+				<h6 class="text-muted">${__("Key figures")}</h6>
+				<div class="c360-ov-figures mb-3"></div>
+				<div class="c360-grid-2">
+					<div><h6 class="text-muted">${__("Suggested next steps")}</h6><div class="c360-ov-next"></div></div>
+					<div><h6 class="text-muted">${__("Open tasks")}</h6><div class="c360-ov-tasks"></div></div>
+					<div><h6 class="text-muted">${__("Recent activity")}</h6><div class="c360-ov-recent"></div></div>
+					${page.caps.see_finance ? `<div><h6 class="text-muted">${__("Invoices due soon")}</h6><div class="c360-ov-due"></div></div>` : ""}
+				</div>
+			</div>`);
+		const facts = {};
+		const blocks = [
+			in_panel($body.find(".c360-ov-figures"), async ($b) => {
+				const since = frappe.datetime.add_days(frappe.datetime.get_today(), -90);
+				const [recent, m] = await Promise.all([
+					get("timeline.get_timeline", { customer, limit: 1, from_date: since }),
+					page.caps.see_finance ? get("overview.get_money", { customer }) : Promise.resolve(null),
+				]);
+				facts.counts_90 = recent.counts || {};
+				facts.money = m;
+				$b.html(figures(facts.counts_90, m));
+			}),
+			in_panel($body.find(".c360-ov-tasks"), async ($b) => {
+				const t = await get("interactions.get_tasks", { customer });
+				facts.tasks = t;
+				$b.html(tasks(t));
+			}),
+			in_panel($body.find(".c360-ov-recent"), async ($b) => {
+				$b.empty();
+				const list = new EventList($b, { customer, limit: 6, infinite: false });
+				await list.load(true);
+				const $all = $(`<a href="#" class="small">${__("Open the timeline")}</a>`).on("click", (e) => {
+					e.preventDefault();
+					page.activate("timeline");
+				});
+				$b.append($all);
+			}),
+		];
+		if (page.caps.see_risk) {
+			blocks.push(
+				get("risk.get_flags", { customer }).then((r) => (facts.flags = r.flags || [])).catch(() => null),
+				get("health.get_health", { customer }).then((h) => (facts.health = h)).catch(() => null)
+			);
+		}
+		await Promise.all(blocks);
+		if (page.caps.see_finance) {
+			in_panel($body.find(".c360-ov-due"), async ($b) => $b.html(due_soon(facts.money)));
+		}
+		in_panel($body.find(".c360-ov-next"), async ($b) => $b.html(next_steps(facts, page)));
+	}
+
+	function figure(label, value, cls = "") {
+		return `<div class="c360-figure ${cls}"><div class="c360-figure-label">${esc(label)}</div><div class="c360-figure-value">${value}</div></div>`;
+	}
+
+	function figures(counts, m) {
+		const out = [];
+		const total = Object.values(counts).reduce((a, b) => a + b, 0);
+		out.push(figure(__("Activity, last 90 days"), esc(total), "c360-fig-activity"));
+		for (const type of ["sales", "money", "support", "message", "interaction"]) {
+			if (counts[type]) out.push(figure(TYPE_LABELS[type], esc(counts[type]), `c360-fig-${type}`));
+		}
+		for (const c of (m && m.companies) || []) {
+			if (c.error || c.masked) continue;
+			const suffix = m.companies.length > 1 ? ` (${c.company})` : "";
+			out.push(figure(__("Outstanding") + suffix, money(c.outstanding, c.currency), "c360-fig-outstanding"));
+			out.push(figure(__("Overdue") + suffix, money(c.overdue, c.currency), "c360-fig-overdue"));
+			out.push(figure(__("Lifetime value") + suffix, money(c.lifetime_value, c.currency)));
+			if (c.credit_used_percent !== null && c.credit_used_percent !== undefined)
+				out.push(figure(__("Credit used") + suffix, esc(`${c.credit_used_percent}%`)));
+		}
+		return `<div class="c360-figures">${out.join("")}</div>`;
+	}
+
+	function tasks(t) {
+		if (!t.open.length) return empty(__("No open tasks."));
+		return t.open
+			.slice(0, 8)
+			.map(
+				(task) => `<div class="c360-task py-1 border-bottom small" data-name="${esc(task.name)}">
+					${task.overdue ? pill(__("Overdue"), "red", "mr-1 c360-overdue") : ""}
+					${form_link("ToDo", task.name, $("<div>").html(task.description || "").text().slice(0, 80) || task.name)}
+					<span class="text-muted">· ${esc(frappe.user.full_name(task.allocated_to))}${task.date ? ` · ${date(task.date)}` : ""}</span>
+				</div>`
+			)
+			.join("");
+	}
+
+	function due_soon(m) {
+		const horizon = frappe.datetime.add_days(frappe.datetime.get_today(), 30);
+		const rows = [];
+		for (const c of (m && m.companies) || []) {
+			for (const inv of c.invoices || []) {
+				if (inv.outstanding_amount > 0 && inv.due_date && inv.due_date <= horizon) rows.push(inv);
+			}
+		}
+		if (!rows.length) return empty(__("Nothing due in the next 30 days."));
+		rows.sort((a, b) => (a.due_date < b.due_date ? -1 : 1));
+		return rows
+			.map(
+				(inv) => `<div class="py-1 border-bottom small c360-due">${form_link("Sales Invoice", inv.name)}
+					<span class="text-muted">${__("due")} ${date(inv.due_date)}</span>
+					<span class="float-right">${money(inv.outstanding_amount, inv.currency)}</span></div>`
+			)
+			.join("");
+	}
+
+	// Rules of thumb over what the page already loaded; each suggestion is one click away.
+	function next_steps(f, page) {
+		const steps = [];
+		if (f.tasks?.overdue) steps.push([__("Follow up {0} overdue task(s)", [f.tasks.overdue]), null]);
+		const overdue = ((f.money && f.money.companies) || []).filter((c) => c.overdue > 0);
+		if (overdue.length) steps.push([__("Chase the overdue balance"), "money"]);
+		if (f.counts_90 && !f.counts_90.interaction && !f.counts_90.message)
+			steps.push([__("No conversation in 90 days: log a call or send an email"), "interactions"]);
+		if (f.flags?.length) steps.push([__("Review {0} active risk flag(s)", [f.flags.length]), "risk"]);
+		if (f.health?.signals?.dormant) steps.push([__("Dormant customer: plan a re-engagement"), "interactions"]);
+		for (const item of (f.health?.signals?.expansion || []).slice(0, 2)) {
+			steps.push([__("Suggest {0}: similar customers buy it", [item.item_name || item.item_code || item]), "quotes"]);
+		}
+		if (f.health?.signals?.repurchase_rhythm?.late) steps.push([__("A repeat order is late"), "quotes"]);
+		if (!steps.length) return empty(__("Nothing pressing. Good time for a check-in."));
+		const $list = $(`<div></div>`);
+		for (const [text, tab] of steps) {
+			const $s = $(`<div class="py-1 border-bottom small c360-next-step">→ ${esc(text)}</div>`).appendTo($list);
+			if (tab && page.tabs[tab]) {
+				$s.css("cursor", "pointer").on("click", () => page.activate(tab));
+			}
+		}
+		return $list;
+	}
+
+	Object.assign(customer_360.c360, { load_overview });
+})();
