@@ -100,6 +100,12 @@ def verify_uninstalled(snapshot):
 		cols = frappe.db.get_table_columns(dt)
 		if any(c.startswith("c360_") for c in cols):
 			problems.append(f"column c360_* left on `tab{dt}`")
+	left = frappe.db.sql(
+		"select table_name, index_name from information_schema.statistics"
+		" where table_schema = database() and index_name like 'c360\\_%%'"
+	)
+	if left:
+		problems.append(f"indexes c360_* left: {sorted(set(left))}")
 	left = frappe.get_all("Role", filters={"name": ["like", "Customer 360%"]}, pluck="name")
 	if left:
 		problems.append(f"Role left: {left}")

@@ -1,9 +1,10 @@
 """What the app's hooks cost a Sales Invoice submit: the same invoice submitted with and without them.
 
 "Without" removes only customer_360's handlers from the doc_events Frappe resolved for this process; ERPNext's
-own stay. Runs alternate (with, without, with, ...) so cache warm-up and table growth hit both sides alike.
-The app's work after commit (the RQ jobs) is not in the request and not in this figure; it is what the
-backfill and health figures measure.
+own stay. Runs alternate (with, without, with, ...) so cache warm-up and table growth hit both sides alike, and each
+run starts once the RQ queues are idle: on a two-core machine the jobs the previous "with" submit queued would
+otherwise run during the next "without" one and make the app look free. The app's work after commit (the RQ
+jobs) is not in the request and not in this figure; the backfill and health figures measure that work.
 """
 
 from __future__ import annotations
@@ -47,6 +48,18 @@ def _submit_once(customer: str, company: str) -> float:
 	return (time.perf_counter() - t) * 1000
 
 
+def _wait_idle(timeout: float = 60) -> None:
+	from frappe.utils.background_jobs import get_queue, get_queue_list
+	from rq.registry import StartedJobRegistry
+
+	deadline = time.monotonic() + timeout
+	queues = [get_queue(q) for q in get_queue_list()]
+	while time.monotonic() < deadline:
+		if all(q.count == 0 and StartedJobRegistry(queue=q).count == 0 for q in queues):
+			return
+		time.sleep(0.05)
+
+
 def submit_overhead(customer: str, company: str, runs: int = 20) -> dict:
 	frappe.set_user("Administrator")
 	with_app = frappe.get_doc_hooks()
@@ -55,6 +68,7 @@ def submit_overhead(customer: str, company: str, runs: int = 20) -> dict:
 	for i in range(2 * runs + 2):
 		side = "with" if i % 2 == 0 else "without"
 		frappe.local.doc_events_hooks = with_app if side == "with" else without_app
+		_wait_idle()
 		ms = _submit_once(customer, company)
 		if i >= 2:  # the first pair warms caches
 			timings[side].append(ms)
