@@ -87,6 +87,32 @@ def benchmark_health(context, customers=5000):
 		click.echo(json.dumps(results, default=str))
 
 
+@customer_360.command("seed-demo")
+@click.option(
+	"--customers", default=50, show_default=True, help="Demo customers (a few duplicates are added)."
+)
+@click.option("--force", is_flag=True, help="Also on a site that has customers of its own.")
+@pass_context
+def seed_demo(context, customers=50, force=False):
+	"""A realistic demo: real ERPNext documents over two years for the 360, safe to run twice."""
+	with connected(context):
+		import frappe
+		from frappe.utils import strip_html
+
+		from customer_360.seed.demo import seed_demo as run
+
+		try:
+			result = run(customers=customers, force=force)
+		except frappe.ValidationError as e:
+			click.echo(strip_html(str(e)), err=True)
+			raise SystemExit(1) from None
+		click.echo(
+			f"{result['customers']} demo customers, {sum(result['documents'].values())} documents,"
+			f" {result['events_indexed']} events indexed in {result['seconds']} s"
+		)
+		click.echo(json.dumps(result["documents"]))
+
+
 @customer_360.command("seed-scale")
 @click.option("--customers", default=2000, show_default=True, help="Synthetic portfolio customers.")
 @click.option("--events", default=100_000, show_default=True, help="Timeline events of the whale customer.")

@@ -51,6 +51,12 @@ export async function firstName(context, doctype, filters = {}) {
 	return body.data[0]?.name;
 }
 
+// Today in the site's time zone (between midnight UTC and the site's midnight the UTC date is tomorrow there).
+export async function siteToday(admin) {
+	const tz = (await api(admin, "GET", "/api/resource/System Settings/System Settings")).data.time_zone || "UTC";
+	return new Intl.DateTimeFormat("en-CA", { timeZone: tz, year: "numeric", month: "2-digit", day: "2-digit" }).format(new Date());
+}
+
 // A submitted Sales Order of `rate` for a new customer (the item and company are created/found as needed).
 export async function seedOrder(admin, rate, prefix = "E2E Order") {
 	const customer = await makeCustomer(admin, prefix);
@@ -62,7 +68,7 @@ export async function seedOrder(admin, rate, prefix = "E2E Order") {
 			item_code: "E2E-SERVICE", item_name: "E2E Service", item_group: group, stock_uom: "Nos", is_stock_item: 0,
 		})).data.name;
 	}
-	const today = new Date().toISOString().slice(0, 10);
+	const today = await siteToday(admin);
 	await api(admin, "POST", "/api/resource/Sales Order", {
 		customer, company, transaction_date: today, delivery_date: today, docstatus: 1,
 		items: [{ item_code: item, qty: 1, rate, delivery_date: today }],

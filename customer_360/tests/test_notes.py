@@ -145,7 +145,9 @@ class TestNoteScopes(C360TestCase):
 				page = get_timeline(self.customer, event_types="note", limit=200)
 				events = page["events"]
 				# The chip count adds readable notes to the rest; it must match what the list shows.
-				self.assertEqual(page["counts"]["note"], len([e for e in events if e["event_type"] == "note"]))
+				self.assertEqual(
+					page["counts"]["note"], len([e for e in events if e["event_type"] == "note"])
+				)
 				got = {
 					e["kind"].removeprefix("note_")
 					for e in events

@@ -34,8 +34,9 @@ frappe.provide("customer_360.c360");
 				["create-task", __("Create task"), () => this.create_task(), true],
 				["raise-flag", __("Raise flag"), () => this.raise_flag(), caps.manage_flags],
 				["draft-email", __("Draft email"), () => this.draft_email(), true],
-				["merge", __("Merge duplicates"), () => frappe.set_route("customer-merge", this.customer),
-					caps.can_merge && frappe.boot.page_info && frappe.boot.page_info["customer-merge"]],
+				["briefing", __("Briefing"), () => this.briefing(), true],
+				["merge", __("Merge duplicates"), () => frappe.set_route("customer-360-merge", { survivor: this.customer }),
+					caps.can_merge],
 			];
 			for (const [key, label, fn, shown] of buttons) {
 				if (!shown) continue;
@@ -148,15 +149,38 @@ frappe.provide("customer_360.c360");
 		}
 
 		// Opens the standard composer prefilled; the user reviews and presses Send (or discards).
-		draft_email() {
+		draft_email(draft = null) {
 			const p = this.page.profile;
 			this.composer = new Composer({
 				doc: { doctype: "Customer", name: p.name },
-				subject: p.customer_name || p.name,
-				recipients: p.email_id || "",
+				subject: (draft && draft.subject) || p.customer_name || p.name,
+				recipients: (draft && (draft.recipients || []).join ? draft.recipients.join(", ") : draft && draft.recipients) || p.email_id || "",
+				message: (draft && draft.message) || "",
 				title: __("Draft email to {0}", [p.customer_name || p.name]),
 			});
 			return this.composer;
+		}
+
+		// The one-page briefing, built on the server from what this user may see; it can be kept as a note.
+		async briefing() {
+			const b = await customer_360.c360.get("next_steps.get_briefing", { customer: this.customer });
+			const d = new frappe.ui.Dialog({
+				title: __("Briefing: {0}", [this.page.profile.customer_name || this.customer]),
+				size: "large",
+				fields: [{ fieldname: "body", fieldtype: "HTML" }],
+				primary_action_label: __("Save as internal note"),
+				primary_action: async () => {
+					await customer_360.c360.post("next_steps.save_briefing_as_note", { customer: this.customer, scope: "internal" });
+					d.hide();
+					frappe.show_alert({ message: __("Briefing saved as an internal note"), indicator: "green" });
+					this.page.changed();
+				},
+			});
+			const notice = b.notice ? `<div class="alert alert-warning small c360-briefing-notice">${frappe.utils.escape_html(b.notice)}</div>` : "";
+			const text = b.html || frappe.utils.escape_html(b.text || b.markdown || "").replace(/\n/g, "<br>");
+			d.fields_dict.body.$wrapper.html(`${notice}<div class="c360-briefing">${text}</div>`);
+			d.show();
+			return d;
 		}
 	}
 

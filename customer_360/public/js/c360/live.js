@@ -52,9 +52,12 @@ frappe.provide("customer_360.c360");
 			for (const ms of [1500, 4000, 9000]) setTimeout(() => this.running && this.check("action"), ms);
 		}
 
+		// What changes when an event is added or removed: the per-type counts (cached on the server until the index
+		// changes, so this is cheap). Not the newest event alone: a future-dated one (a task due next week, an
+		// order dated tomorrow) stays on top while new events arrive below it.
 		async probe() {
 			const r = await get("timeline.get_timeline", { customer: this.customer, limit: 1 });
-			return (r.events[0] && r.events[0].name) || null;
+			return JSON.stringify([r.counts || {}, (r.events[0] && r.events[0].name) || null]);
 		}
 
 		async check(via) {

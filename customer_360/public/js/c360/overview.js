@@ -57,7 +57,54 @@ frappe.provide("customer_360.c360");
 		if (page.caps.see_finance) {
 			in_panel($body.find(".c360-ov-due"), async ($b) => $b.html(due_soon(facts.money)));
 		}
-		in_panel($body.find(".c360-ov-next"), async ($b) => $b.html(next_steps(facts, page)));
+		in_panel($body.find(".c360-ov-next"), async ($b) => {
+			const r = await get("next_steps.get_suggestions", { customer });
+			const hints = next_steps(facts, page);
+			$b.empty().append(suggestion_list(r.suggestions || [], page)).append(hints);
+			if (!(r.suggestions || []).length && !hints) $b.html(empty(__("Nothing pressing. Good time for a check-in.")));
+		});
+	}
+
+	// The server's rules (customer_360.next_steps): each with its reason and evidence, one click to a ToDo,
+	// a dismissal that records who and why, and an email draft for review where the rule has one.
+	function suggestion_list(suggestions, page) {
+		const $list = $(`<div class="c360-suggestions"></div>`);
+		const { post } = customer_360.c360;
+		for (const s of suggestions) {
+			const evidence = (s.evidence || [])
+				.slice(0, 3)
+				.map((e) => (e.doctype && e.name ? form_link(e.doctype, e.name, e.label || e.name) : esc(e.label || "")))
+				.join(", ");
+			const $s = $(`<div class="py-2 border-bottom small c360-suggestion" data-key="${esc(s.key)}" data-rule="${esc(s.rule)}">
+				<div class="font-weight-bold c360-suggestion-title">${esc(s.title)}</div>
+				<div class="text-muted">${esc(s.reason)}${evidence ? ` · ${evidence}` : ""}</div>
+				<div class="mt-1 c360-suggestion-actions">
+					<button class="btn btn-xs btn-primary c360-accept">${__("Create task")}</button>
+					${s.has_draft ? `<button class="btn btn-xs btn-default c360-draft">${__("Draft email")}</button>` : ""}
+					<button class="btn btn-xs btn-default c360-dismiss">${__("Dismiss")}</button>
+				</div></div>`).appendTo($list);
+			$s.find(".c360-accept").on("click", async () => {
+				const r = await post("next_steps.accept_suggestion", { customer: page.customer, key: s.key });
+				$s.find(".c360-suggestion-actions").html(`<span class="text-success c360-accepted">${__("Task created")}: ${form_link("ToDo", r.todo)}</span>`);
+				page.changed();
+			});
+			$s.find(".c360-draft").on("click", async () => {
+				const draft = await post("next_steps.get_draft", { customer: page.customer, key: s.key });
+				page.actions.draft_email(draft);
+			});
+			$s.find(".c360-dismiss").on("click", () => {
+				frappe.prompt(
+					{ fieldname: "reason", fieldtype: "Small Text", label: __("Why is it dismissed?"), reqd: 1 },
+					async (v) => {
+						await post("next_steps.dismiss_suggestion", { customer: page.customer, key: s.key, reason: v.reason });
+						$s.addClass("c360-dismissed").slideUp(150);
+					},
+					__("Dismiss suggestion"),
+					__("Dismiss")
+				);
+			});
+		}
+		return $list;
 	}
 
 	function figure(label, value, cls = "") {
@@ -120,17 +167,13 @@ frappe.provide("customer_360.c360");
 	function next_steps(f, page) {
 		const steps = [];
 		if (f.tasks?.overdue) steps.push([__("Follow up {0} overdue task(s)", [f.tasks.overdue]), null]);
-		const overdue = ((f.money && f.money.companies) || []).filter((c) => c.overdue > 0);
-		if (overdue.length) steps.push([__("Chase the overdue balance"), "money"]);
-		if (f.counts_90 && !f.counts_90.interaction && !f.counts_90.message)
-			steps.push([__("No conversation in 90 days: log a call or send an email"), "interactions"]);
 		if (f.flags?.length) steps.push([__("Review {0} active risk flag(s)", [f.flags.length]), "risk"]);
 		if (f.health?.signals?.dormant) steps.push([__("Dormant customer: plan a re-engagement"), "interactions"]);
 		for (const item of (f.health?.signals?.expansion || []).slice(0, 2)) {
 			steps.push([__("Suggest {0}: similar customers buy it", [item.item_name || item.item_code || item]), "quotes"]);
 		}
 		if (f.health?.signals?.repurchase_rhythm?.late) steps.push([__("A repeat order is late"), "quotes"]);
-		if (!steps.length) return empty(__("Nothing pressing. Good time for a check-in."));
+		if (!steps.length) return "";
 		const $list = $(`<div></div>`);
 		for (const [text, tab] of steps) {
 			const $s = $(`<div class="py-1 border-bottom small c360-next-step">→ ${esc(text)}</div>`).appendTo($list);

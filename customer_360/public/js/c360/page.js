@@ -39,7 +39,14 @@ frappe.provide("customer_360.c360");
 					if (customer !== this.customer) return;
 					this.render(profile, tab);
 				})
-				.catch((e) => {
+				.catch(async (e) => {
+					// A merged customer's name (a bookmark, an old link) leads to the survivor.
+					const r = await get("merge.resolve", { customer }).catch(() => null);
+					if (customer === this.customer && r && r.resolved && r.resolved !== customer) {
+						frappe.show_alert({ message: __("{0} was merged into {1}.", [customer, r.resolved]), indicator: "blue" });
+						frappe.set_route("customer-360", r.resolved);
+						return;
+					}
 					this.$body.html(
 						`<div class="text-danger c360-error p-3">${esc(__("Could not load customer {0}.", [customer]))}
 							<div class="text-muted small">${esc(e.message || "")}</div></div>`
@@ -104,6 +111,14 @@ frappe.provide("customer_360.c360");
 					if (review) add("under-review", __("Under review"), "red");
 				})
 				.catch((e) => console.warn("customer_360: flags badge", e));
+			get("merge.duplicate_warning", { customer })
+				.then((w) => {
+					const n = (w.matches || []).length;
+					if (!n) return;
+					add("duplicates", __("Possible duplicates: {0}", [n]), "orange");
+					$badges.find(".c360-badge-duplicates").attr("title", w.matches.map((m) => m.customer_name || m.customer || m.name).join(", "));
+				})
+				.catch((e) => console.warn("customer_360: duplicates badge", e));
 			if (!this.caps.see_risk) return;
 			get("health.get_health", { customer })
 				.then((h) => {
