@@ -57,17 +57,21 @@ export async function siteToday(admin) {
 	return new Intl.DateTimeFormat("en-CA", { timeZone: tz, year: "numeric", month: "2-digit", day: "2-digit" }).format(new Date());
 }
 
+// A non-stock item for the documents the browser tests make.
+export async function serviceItem(admin) {
+	const item = await firstName(admin, "Item", { item_code: "E2E-SERVICE" });
+	if (item) return item;
+	const group = await firstName(admin, "Item Group", { is_group: 0 });
+	return (await api(admin, "POST", "/api/resource/Item", {
+		item_code: "E2E-SERVICE", item_name: "E2E Service", item_group: group, stock_uom: "Nos", is_stock_item: 0,
+	})).data.name;
+}
+
 // A submitted Sales Order of `rate` for a new customer (the item and company are created/found as needed).
 export async function seedOrder(admin, rate, prefix = "E2E Order") {
 	const customer = await makeCustomer(admin, prefix);
 	const company = await firstName(admin, "Company");
-	let item = await firstName(admin, "Item", { item_code: "E2E-SERVICE" });
-	if (!item) {
-		const group = await firstName(admin, "Item Group", { is_group: 0 });
-		item = (await api(admin, "POST", "/api/resource/Item", {
-			item_code: "E2E-SERVICE", item_name: "E2E Service", item_group: group, stock_uom: "Nos", is_stock_item: 0,
-		})).data.name;
-	}
+	const item = await serviceItem(admin);
 	const today = await siteToday(admin);
 	await api(admin, "POST", "/api/resource/Sales Order", {
 		customer, company, transaction_date: today, delivery_date: today, docstatus: 1,

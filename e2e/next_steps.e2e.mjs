@@ -1,7 +1,7 @@
 // Next steps and merge on the 360 page (issues 8 and 9): a suggestion becomes a ToDo in one click, a dismissal
 // records why, the briefing is saved as a note, and a merged customer's old name lands on the survivor.
 import assert from "node:assert/strict";
-import { api, firstName, login, makeCustomer, makeUser, open360 } from "./helpers.mjs";
+import { api, firstName, login, makeCustomer, makeUser, open360, serviceItem } from "./helpers.mjs";
 
 const daysAgo = (n) => new Date(Date.now() - n * 86400000).toISOString().slice(0, 10);
 
@@ -9,13 +9,7 @@ const daysAgo = (n) => new Date(Date.now() - n * 86400000).toISOString().slice(0
 async function customerWithOldQuotation(admin) {
 	const customer = await makeCustomer(admin, "E2E Next");
 	const company = await firstName(admin, "Company");
-	let item = await firstName(admin, "Item", { item_code: "E2E-SERVICE" });
-	if (!item) {
-		const group = await firstName(admin, "Item Group", { is_group: 0 });
-		item = (await api(admin, "POST", "/api/resource/Item", {
-			item_code: "E2E-SERVICE", item_name: "E2E Service", item_group: group, stock_uom: "Nos", is_stock_item: 0,
-		})).data.name;
-	}
+	const item = await serviceItem(admin);
 	const quotation = (await api(admin, "POST", "/api/resource/Quotation", {
 		quotation_to: "Customer", party_name: customer, company, transaction_date: daysAgo(30), valid_till: daysAgo(-30),
 		items: [{ item_code: item, qty: 1, rate: 120 }],
