@@ -1,6 +1,6 @@
 // Issue 2: the Customer form's "Customer 360" button opens customer-360/<customer>, which shows the name.
 import assert from "node:assert/strict";
-import { login, makeCustomer } from "./helpers.mjs";
+import { api, login, makeCustomer } from "./helpers.mjs";
 
 export const tests = {
 	async "Customer form button opens the 360 page with the customer's name"(ctx) {
@@ -29,6 +29,33 @@ export const tests = {
 		try {
 			await page.goto(`/app/customer-360/${encodeURIComponent("No Such Customer E2E")}`);
 			await page.locator(".c360-error").waitFor({ timeout: 20000 });
+		} finally {
+			await context.close();
+		}
+	},
+
+	async "a likely duplicate is flagged on the Customer form and on the 360 page"(ctx) {
+		const context = await login(ctx);
+		const email = `twin-${Math.random().toString(36).slice(2, 8)}@example.com`;
+		// The same company entered twice: nearly the same name, the same buyer's email and phone.
+		const first = await makeCustomer(context, "E2E Twin");
+		const second = (await api(context, "POST", "/api/resource/Customer", { customer_name: `${first} Ltd`, customer_type: "Company" })).data.name;
+		const phone = `+1 555 ${Math.floor(1000000 + Math.random() * 8999999)}`;
+		for (const customer of [first, second]) {
+			await api(context, "POST", "/api/resource/Contact", {
+				first_name: "Buyer", email_ids: [{ email_id: email, is_primary: 1 }],
+				phone_nos: [{ phone, is_primary_mobile_no: 1 }],
+				links: [{ link_doctype: "Customer", link_name: customer }],
+			});
+		}
+		const page = await context.newPage();
+		try {
+			await page.goto(`/app/customer/${encodeURIComponent(first)}`);
+			const warning = page.locator(".c360-duplicates");
+			await warning.waitFor({ timeout: 30000 });
+			assert.match(await warning.textContent(), new RegExp(second));
+			await page.goto(`/app/customer-360/${encodeURIComponent(first)}/overview`);
+			await page.locator(".c360-badge-duplicates").waitFor({ timeout: 30000 });
 		} finally {
 			await context.close();
 		}
