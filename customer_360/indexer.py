@@ -7,6 +7,7 @@ Every write path is "replace the events of these source documents": idempotent b
 from __future__ import annotations
 
 import functools
+import random
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable
@@ -193,8 +194,28 @@ def replace_events(doctype: str, names: list[str], events: list[Event]) -> None:
 	write_events(events)
 
 
+DEADLOCK_RETRIES = 5
+
+
 def index_documents(items: Iterable[Iterable[str]]) -> int:
-	"""RQ job (and direct call): re-index the given (doctype, name) pairs; deleted ones lose their events."""
+	"""RQ job (and direct call): re-index the given (doctype, name) pairs; deleted ones lose their events.
+
+	Several workers indexing neighbouring rows lock each other's index gaps, and MariaDB aborts one of them
+	with a deadlock. The aborted transaction rolled back completely and the rows are a pure function of the
+	source documents, so it is simply done again (a lost job would leave the timeline short until reconcile)."""
+	items = [tuple(item) for item in items]
+	for attempt in range(1, DEADLOCK_RETRIES + 1):
+		try:
+			return _index_documents(items)
+		except frappe.QueryDeadlockError:
+			frappe.db.rollback()
+			if attempt == DEADLOCK_RETRIES:
+				raise
+			time.sleep(random.uniform(0.05, 0.25) * attempt)
+	return 0
+
+
+def _index_documents(items: list[tuple[str, str]]) -> int:
 	by_doctype = defaultdict(set)
 	for doctype, name in items:
 		by_doctype[doctype].add(name)

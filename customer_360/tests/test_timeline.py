@@ -221,3 +221,29 @@ class TestTimelineChanges(C360TestCase):
 		erp.todo(c, "Second")
 		wait_for_jobs()
 		self.assertGreater(get_timeline(c)["counts"]["task"], before)
+
+
+class TestIndexRetries(C360TestCase):
+	def test_a_deadlocked_index_job_is_done_again(self):
+		from unittest.mock import patch
+
+		from customer_360 import indexer
+
+		customer = make_customer()
+		todo = erp.todo(customer, "Retried after a deadlock")
+		frappe.db.commit()  # as for a real job: the retry rolls back only the indexing transaction
+		real, calls = indexer._index_documents, []
+
+		def deadlocks_once(items):
+			calls.append(items)
+			if len(calls) == 1:
+				raise frappe.QueryDeadlockError("Deadlock found when trying to get lock")
+			return real(items)
+
+		with patch.object(indexer, "_index_documents", deadlocks_once):
+			written = indexer.index_documents([("ToDo", todo.name)])
+		self.assertEqual(len(calls), 2)
+		self.assertGreaterEqual(written, 1)
+		self.assertTrue(
+			frappe.db.exists("Customer Timeline Event", {"source_doctype": "ToDo", "source_name": todo.name})
+		)
