@@ -12,11 +12,11 @@ import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 import frappe
-from frappe.utils import now_datetime
+from frappe.utils import get_datetime, now_datetime
 from pymysql.converters import escape_string
 
 from customer_360.core.timeline import Event
@@ -403,12 +403,21 @@ def _publish(documents: int, finished: int, total: int) -> None:
 # ---------------------------------------------------------------- reconcile
 
 _RECONCILE_KEY = "customer_360:reconciled_until"
+# A document's `modified` is set when its transaction writes it, not when it commits: one that committed just
+# after the last run started can carry an earlier time. Each run re-reads this much before its bookmark.
+RECONCILE_MARGIN = timedelta(minutes=15)
+
+
+def reconcile_since(bookmark):
+	"""Where a reconcile run starts reading: the last run's start, less the margin (None: from the start)."""
+	return get_datetime(bookmark) - RECONCILE_MARGIN if bookmark else None
 
 
 def reconcile(full: bool = False) -> dict:
 	"""Scheduled repair. Re-indexes every source document modified since the last run (a failed hook, a
 	worker that was down, a change made with raw SQL), and drops events whose source document is gone."""
-	since = None if full else frappe.cache.get_value(_RECONCILE_KEY)
+	bookmark = None if full else frappe.cache.get_value(_RECONCILE_KEY)
+	since = reconcile_since(bookmark)
 	started = now_datetime()
 	reindexed = 0
 	for source in get_sources():

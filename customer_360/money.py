@@ -26,20 +26,27 @@ DaysBetween = CustomFunction("DATEDIFF", ["end", "start"])
 
 
 def rolled_up_customers(customer: str, depth: int = 5) -> list[str]:
-	"""The customer and its children (linked through Parent Customer), a few levels down."""
-	found, frontier = [customer], [customer]
+	"""The customer and those of its children (linked through Parent Customer, a few levels down) that the
+	user may read: a roll-up must not add up figures of customers the reader cannot open (User Permissions
+	included). The caller has checked `customer` itself."""
+	tree, frontier = [customer], [customer]
 	for _ in range(depth):
 		children = frappe.get_all(
 			"Customer",
 			filters={"c360_parent_customer": ["in", frontier]},
 			pluck="name",
-			ignore_permissions=True,
+			ignore_permissions=True,  # the walk sees the whole tree; what is returned is filtered below
 		)
-		frontier = [c for c in children if c not in found]
+		frontier = [c for c in children if c not in tree]
 		if not frontier:
 			break
-		found.extend(frontier)
-	return found
+		tree.extend(frontier)
+	if len(tree) == 1:
+		return tree
+	readable = set(
+		frappe.get_list("Customer", filters={"name": ["in", tree[1:]]}, pluck="name", limit_page_length=0)
+	)
+	return [customer, *(c for c in tree[1:] if c in readable)]
 
 
 def companies_with_activity(customers: list[str]) -> list[str]:

@@ -5,18 +5,22 @@ from frappe import _
 from frappe.utils.html_utils import sanitize_html
 
 from customer_360.core.notes import PORTAL_SCOPE
+from customer_360.messages import bold
 
 
 def on_share(doc, method=None):
-	if doc.share_doctype != "Customer Note" or not doc.user:
+	if doc.share_doctype != "Customer Note":
 		return
+	# "Everyone" is nobody's audience: it would hand a scoped note to every desk user.
+	if doc.everyone or not doc.user:
+		frappe.throw(_("A customer note cannot be shared with everyone."), frappe.PermissionError)
 	from customer_360.customer_360.doctype.customer_note.customer_note import user_may_read
 
 	scope, author = frappe.db.get_value("Customer Note", doc.share_name, ["scope", "author"]) or (None, None)
 	if scope and not user_may_read(scope, author, doc.user):
 		frappe.throw(
 			_("{0} is not in the audience of this {1} note; it cannot be shared with them.").format(
-				frappe.bold(doc.user), frappe.bold(scope)
+				bold(doc.user), bold(scope)
 			),
 			frappe.PermissionError,
 		)

@@ -7,6 +7,7 @@ from frappe import _
 
 from customer_360.core import capabilities as caps
 from customer_360.core.capabilities import Capabilities
+from customer_360.messages import bold
 
 SETTINGS = "Customer 360 Settings"
 _CACHE_KEY = "customer_360:role_capability_rows"
@@ -59,19 +60,18 @@ def check_customer_read(customer: str) -> None:
 		from customer_360.merge.resolve import resolve_customer
 
 		survivor = resolve_customer(customer)
-		if survivor:
-			# A bookmark to a merged customer: say where it went (the page follows the same lookup).
+		# A bookmark to a merged customer: say where it went (the page follows the same lookup) — but only to
+		# someone who may read where it went; to anyone else the name is simply unknown.
+		if survivor and frappe.has_permission("Customer", "read", doc=survivor):
 			frappe.throw(
-				_("Customer {0} was merged into {1}.").format(frappe.bold(customer), frappe.bold(survivor)),
+				_("Customer {0} was merged into {1}.").format(bold(customer), bold(survivor)),
 				frappe.DoesNotExistError,
 				title=_("Merged Customer"),
 			)
-		frappe.throw(
-			_("Customer {0} does not exist.").format(frappe.bold(customer)), frappe.DoesNotExistError
-		)
+		frappe.throw(_("Customer {0} does not exist.").format(bold(customer)), frappe.DoesNotExistError)
 	if not frappe.has_permission("Customer", "read", doc=customer):
 		frappe.throw(
-			_("You do not have permission to view customer {0}.").format(frappe.bold(customer)),
+			_("You do not have permission to view customer {0}.").format(bold(customer)),
 			frappe.PermissionError,
 		)
 

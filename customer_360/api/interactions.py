@@ -8,8 +8,10 @@ import frappe
 from frappe import _
 from frappe.utils import cint, getdate, nowdate
 
+from customer_360 import inputs
 from customer_360.customer_360.doctype.customer_interaction.customer_interaction import make_task
 from customer_360.customer_360.doctype.customer_note.customer_note import user_may_read
+from customer_360.messages import bold
 from customer_360.permissions import check_customer_read
 
 INTERACTION = "Customer Interaction"
@@ -68,11 +70,11 @@ def log_interaction(
 			"doctype": INTERACTION,
 			"customer": customer,
 			"interaction_type": interaction_type,
-			"summary": summary,
-			"interaction_time": interaction_time,
-			"contact": contact,
-			"outcome": outcome,
-			"next_follow_up": next_follow_up,
+			"summary": inputs.text(summary, "Summary"),
+			"interaction_time": inputs.datetime(interaction_time, "When"),
+			"contact": inputs.text(contact, "Contact", 140),
+			"outcome": inputs.text(outcome, "Outcome", 140),
+			"next_follow_up": inputs.date(next_follow_up, "Follow up on"),
 		}
 	).insert()
 	return doc.as_dict()
@@ -81,16 +83,18 @@ def log_interaction(
 @frappe.whitelist(methods=["POST"])
 def create_task(customer: str, description: str, assignee: str | None = None, due_date: str | None = None):
 	check_customer_read(customer)
-	if not (description or "").strip():
+	if not (inputs.text(description, "Description") or "").strip():
 		frappe.throw(_("A task needs a description."), frappe.ValidationError)
-	assignee = assignee or frappe.session.user
-	if not frappe.db.get_value("User", {"name": assignee, "enabled": 1}):
-		frappe.throw(_("{0} is not an active user.").format(frappe.bold(assignee)), frappe.ValidationError)
-	if due_date:
-		try:
-			due_date = getdate(due_date)
-		except Exception:
-			frappe.throw(_("Invalid due date {0}.").format(frappe.bold(due_date)), frappe.ValidationError)
+	assignee = inputs.active_user(assignee or frappe.session.user, "Assign to")
+	# As Frappe's own assign_to: a task goes only to someone who may open what it is about.
+	if not frappe.has_permission("Customer", "read", doc=customer, user=assignee):
+		frappe.throw(
+			_("{0} may not read this customer, so the task cannot be assigned to them.").format(
+				bold(assignee)
+			),
+			frappe.PermissionError,
+		)
+	due_date = inputs.date(due_date, "Due")
 	return make_task(customer, description.strip(), assignee, due_date).as_dict()
 
 
@@ -104,9 +108,11 @@ def get_tasks(customer: str) -> dict:
 		"ToDo",
 		filters={"reference_type": "Customer", "reference_name": customer, "status": "Open"},
 		fields=["name", "description", "allocated_to", "date", "priority", "assigned_by", "creation"],
-		order_by="date is null, date asc, creation asc",
+		order_by="creation asc",
 		limit_page_length=500,
 	)
+	# Due first (earliest first), undated last: an expression sort that get_all no longer takes (compat 4).
+	tasks.sort(key=lambda t: (t.date is None, t.date or getdate("1900-01-01")))
 	today = getdate(nowdate())
 	for task in tasks:
 		task["overdue"] = bool(task.date and getdate(task.date) < today)

@@ -8,6 +8,8 @@ from frappe import _
 from frappe.desk.doctype.tag.tag import DocTags
 from frappe.utils import cint
 
+from customer_360 import inputs
+from customer_360.messages import bold
 from customer_360.permissions import check_customer_read, get_capabilities
 
 NOTE = "Customer Note"
@@ -16,7 +18,7 @@ _FIELDS = ["name", "customer", "scope", "pinned", "content", "author", "author_n
 
 def _note(note: str, ptype: str):
 	if not note or not isinstance(note, str) or not frappe.db.exists(NOTE, note):
-		frappe.throw(_("Note {0} does not exist.").format(frappe.bold(note)), frappe.DoesNotExistError)
+		frappe.throw(_("Note {0} does not exist.").format(bold(note)), frappe.DoesNotExistError)
 	doc = frappe.get_doc(NOTE, note)
 	doc.check_permission(ptype)
 	return doc
@@ -46,6 +48,8 @@ def get_notes(customer: str, scope: str | None = None, limit: int = 100) -> dict
 @frappe.whitelist(methods=["POST"])
 def add_note(customer: str, content: str, scope: str = "internal", pinned: bool = False) -> dict:
 	check_customer_read(customer)
+	content = inputs.text(content, "Note", required=True)
+	scope = inputs.text(scope, "Scope", 40)
 	doc = frappe.get_doc(
 		{"doctype": NOTE, "customer": customer, "content": content, "scope": scope, "pinned": cint(pinned)}
 	).insert()
@@ -57,6 +61,8 @@ def update_note(
 	note: str, content: str | None = None, scope: str | None = None, pinned: bool | None = None
 ) -> dict:
 	doc = _note(note, "write")
+	content = inputs.text(content, "Note")
+	scope = inputs.text(scope, "Scope", 40)
 	if content is not None:
 		doc.content = content
 	if scope is not None:

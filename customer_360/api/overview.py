@@ -5,6 +5,7 @@ from frappe import _
 from frappe.utils import getdate, nowdate
 
 from customer_360 import money
+from customer_360.messages import bold
 from customer_360.permissions import allowed_companies, check_customer_read, get_capabilities
 
 # Figures a user without the finance capability receives as null (with masked: true).
@@ -62,7 +63,7 @@ def get_money(customer: str, company: str | None = None, as_on: str | None = Non
 	recent documents and credit. Children (Parent Customer) roll up into their parent."""
 	check_customer_read(customer)
 	if company and not frappe.db.exists("Company", company):
-		frappe.throw(_("Company {0} does not exist.").format(frappe.bold(company)), frappe.DoesNotExistError)
+		frappe.throw(_("Company {0} does not exist.").format(bold(company)), frappe.DoesNotExistError)
 	try:
 		as_on_date = getdate(as_on or nowdate())
 	except Exception:
@@ -72,7 +73,7 @@ def get_money(customer: str, company: str | None = None, as_on: str | None = Non
 	allowed = allowed_companies()
 	if company and allowed is not None and company not in allowed:
 		frappe.throw(
-			_("You are not permitted to see company {0}.").format(frappe.bold(company)),
+			_("You are not permitted to see company {0}.").format(bold(company)),
 			frappe.PermissionError,
 		)
 	companies = [company] if company else money.companies_with_activity(customers)

@@ -13,6 +13,7 @@ from customer_360 import indexer
 from customer_360.core import timeline as core
 from customer_360.core.notes import readable_note_kinds
 from customer_360.indexer import readable_source_doctypes
+from customer_360.messages import plain
 from customer_360.permissions import allowed_companies, check_customer_read, get_capabilities
 
 Event = DocType("Customer Timeline Event")
@@ -35,7 +36,7 @@ def get_timeline(
 	try:
 		query = core.parse_query(customer, cursor, limit, event_types, from_date, to_date, search)
 	except core.QueryError as e:
-		frappe.throw(_("Invalid timeline request: {0}").format(str(e)), frappe.ValidationError)
+		frappe.throw(_("Invalid timeline request: {0}").format(plain(e)), frappe.ValidationError)
 
 	visible = _visibility()
 	if not visible["doctypes"]:
@@ -58,10 +59,12 @@ def get_timeline(
 	)
 	more = len(rows) > query.limit
 	rows = rows[: query.limit]
+	next_cursor = core.encode_cursor(rows[-1].event_time, rows[-1].name) if more else None
+	rows = _current_notes_only(rows)
 	_mask(rows, get_capabilities().see_finance)
 	return {
 		"events": rows,
-		"next_cursor": core.encode_cursor(rows[-1].event_time, rows[-1].name) if more else None,
+		"next_cursor": next_cursor,
 		# Counts answer "how many of each type match my other filters": the chips show them. Deeper pages
 		# already have them, so only the first page pays for the count.
 		"counts": _counts(query, visible) if not query.after else None,
@@ -136,6 +139,21 @@ def _count_rows(query: core.TimelineQuery, visible: dict) -> dict:
 		for event_type, n in rows:
 			counts[event_type] = counts.get(event_type, 0) + n
 	return counts
+
+
+def _current_notes_only(rows: list[dict]) -> list[dict]:
+	"""A note event carries the scope the note had when it was indexed; the note may have moved to a narrower
+	scope (or gone) since, and the index follows only after commit. Its old audience must stop seeing it at
+	once: ask the note itself."""
+	names = [r.source_name for r in rows if r.source_doctype == NOTE]
+	if not names:
+		return rows
+	from customer_360.customer_360.doctype.customer_note.customer_note import user_may_read
+
+	user = frappe.session.user
+	notes = frappe.get_all(NOTE, filters={"name": ["in", names]}, fields=["name", "scope", "author"])
+	readable = {n.name for n in notes if user_may_read(n.scope, n.author, user)}
+	return [r for r in rows if r.source_doctype != NOTE or r.source_name in readable]
 
 
 def _mask(rows: list[dict], see_finance: bool) -> None:

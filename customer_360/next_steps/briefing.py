@@ -28,6 +28,7 @@ MAX_INTERACTIONS = 8
 MAX_ITEMS = 8
 MAX_CASES = 10
 BOUGHT_DAYS = 365
+MAX_DOCUMENTS = 500
 # A briefing note never goes to the customer's portal.
 NOTE_SCOPES_FOR_BRIEFING = tuple(s for s in NOTE_SCOPES if s != PORTAL_SCOPE)
 
@@ -70,8 +71,10 @@ def briefing_context(customer: str) -> dict:
 	if ctx["health"] is None:
 		left_out.append("health")
 	ctx["open_cases"] = _cases(customer, today)
+	see_finance = get_capabilities().see_finance
 	ctx["suggestions"] = [
-		{"rule": s.rule, "title": s.title, "reason": s.reason} for s in service.for_customer(customer, today)
+		{"rule": s.rule, "title": s.title, "reason": s.text(_, see_finance)}
+		for s in service.for_customer(customer, today)
 	]
 	ctx["left_out"] = sorted(left_out)
 	return ctx
@@ -152,7 +155,9 @@ def _bought(customer: str, today) -> list[dict] | None:
 	):
 		if not frappe.has_permission(doctype, "read"):
 			continue
-		rows = frappe.get_list(  # DocPerm and Company user permissions apply
+		# The documents the user may read (DocPerm, Company user permissions), newest first; then their items.
+		# Two steps because a join's order_by needs a table prefix, which ERPNext v16 refuses (compat 4).
+		parents = frappe.get_list(
 			doctype,
 			filters={
 				"customer": customer,
@@ -160,15 +165,20 @@ def _bought(customer: str, today) -> list[dict] | None:
 				date_field: [">=", add_days(today, -BOUGHT_DAYS)],
 				**extra,
 			},
-			fields=[
-				f"`tab{child}`.`item_code` as item_code",
-				f"`tab{child}`.`item_name` as item_name",
-				f"`tab{child}`.`stock_qty` as qty",
-				f"`tab{doctype}`.`{date_field}` as day",
-			],
-			order_by=f"`tab{doctype}`.`{date_field}` desc",
-			limit_page_length=2000,
+			fields=["name", date_field],
+			order_by=f"{date_field} desc",
+			limit_page_length=MAX_DOCUMENTS,
 		)
+		day_of = {p.name: p[date_field] for p in parents}
+		item = frappe.qb.DocType(child)
+		rows = (
+			frappe.qb.from_(item)
+			.select(item.parent, item.item_code, item.item_name, item.stock_qty.as_("qty"))
+			.where(item.parent.isin(list(day_of) or [""]) & (item.parenttype == doctype))
+			.run(as_dict=True)
+		)
+		for r in rows:
+			r["day"] = day_of[r.parent]
 		totals = defaultdict(lambda: {"qty": 0.0, "last_date": None, "item_name": None})
 		for r in rows:
 			if not r.item_code:

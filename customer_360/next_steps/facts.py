@@ -105,7 +105,7 @@ def _last_activity(out, scope, today) -> None:
 def _quotations(out, scope, companies) -> None:
 	query = (
 		frappe.qb.from_(QTN)
-		.select(QTN.party_name, QTN.name, QTN.transaction_date, QTN.title)
+		.select(QTN.party_name, QTN.name, QTN.transaction_date)
 		.where(
 			(QTN.docstatus == 1)
 			& (QTN.quotation_to == "Customer")
@@ -118,9 +118,10 @@ def _quotations(out, scope, companies) -> None:
 		query = query.where(QTN.company.isin(companies))
 	for customer in out.values():
 		customer.quotations = ()
-	for customer, name, day, title in query.run():
+	# No title: ERPNext v16 dropped it from selling documents (compat 3); the name labels the quotation.
+	for customer, name, day in query.run():
 		f = out[customer]
-		f.quotations = (*f.quotations, core.Doc("Quotation", name, getdate(day), title or ""))
+		f.quotations = (*f.quotations, core.Doc("Quotation", name, getdate(day), ""))
 
 
 def _receivables(out, scope, companies, today) -> None:

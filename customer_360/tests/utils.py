@@ -1,6 +1,6 @@
 """Test base shim and small factories shared by the integration tests.
 
-Frappe v16 renamed the base class (IntegrationTestCase); v15 has FrappeTestCase. Tests import C360TestCase.
+Frappe v16 renamed the base class (customer_360.compat names it); tests import C360TestCase.
 Integration tests COMMIT (the timeline is written after commit by RQ jobs), so every factory makes unique
 names and no test depends on a table being empty.
 """
@@ -10,10 +10,9 @@ from __future__ import annotations
 import frappe
 from frappe.utils import random_string
 
-try:  # v16+
-	from frappe.tests import IntegrationTestCase as _Base
-except ImportError:  # v15
-	from frappe.tests.utils import FrappeTestCase as _Base
+from customer_360.compat import integration_test_base
+
+_Base = integration_test_base()
 
 
 class C360TestCase(_Base):

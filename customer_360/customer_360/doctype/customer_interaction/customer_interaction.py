@@ -6,6 +6,7 @@ from frappe.model.document import Document
 from frappe.utils import now_datetime, strip_html
 
 from customer_360.core import notes
+from customer_360.messages import plain
 
 
 class CustomerInteraction(Document):
@@ -13,7 +14,7 @@ class CustomerInteraction(Document):
 		try:
 			self.interaction_type = notes.check_interaction_type(self.interaction_type)
 		except notes.NoteError as e:
-			frappe.throw(_("Invalid interaction: {0}").format(str(e)), frappe.ValidationError)
+			frappe.throw(_("Invalid interaction: {0}").format(plain(e)), frappe.ValidationError)
 		if not (self.summary or "").strip():
 			frappe.throw(_("An interaction needs a summary."), frappe.ValidationError)
 		if self.is_new():

@@ -9,8 +9,11 @@ grant read past these hooks.
 import frappe
 from frappe import _
 from frappe.model.document import Document
+from frappe.utils import get_fullname
 
+from customer_360.compat import NO_OBJECTION
 from customer_360.core import notes
+from customer_360.messages import plain
 from customer_360.permissions import get_capabilities
 
 
@@ -23,9 +26,10 @@ class CustomerNote(Document):
 				self.scope, get_capabilities().note_scopes, before.scope if before else None
 			)
 		except notes.NoteError as e:
-			frappe.throw(_("Invalid note: {0}").format(str(e)), frappe.ValidationError)
-		# The author is who wrote it, never what a client sends.
+			frappe.throw(_("Invalid note: {0}").format(plain(e)), frappe.ValidationError)
+		# The author is who wrote it, never what a client sends; so is the name shown for them.
 		self.author = before.author if before else frappe.session.user
+		self.author_name = get_fullname(self.author)
 
 
 def user_may_read(scope: str, author: str | None, user: str) -> bool:
@@ -35,9 +39,9 @@ def user_may_read(scope: str, author: str | None, user: str) -> bool:
 def has_permission(doc, ptype=None, user=None, debug=False):
 	user = user or frappe.session.user
 	if doc.is_new():
-		return None  # a new note's scope is checked in validate
+		return NO_OBJECTION  # a new note's scope is checked in validate
 	# Every right (read, write, print, email, delete ...) starts with being in the note's audience.
-	return None if user_may_read(doc.scope, doc.author or doc.owner, user) else False
+	return NO_OBJECTION if user_may_read(doc.scope, doc.author or doc.owner, user) else False
 
 
 def get_permission_query_conditions(user=None):

@@ -9,6 +9,8 @@ permissions and finance masking.
 import frappe
 from frappe.model.document import Document
 
+from customer_360.compat import NO_OBJECTION
+
 NOTE = "Customer Note"
 
 
@@ -42,15 +44,15 @@ def get_permission_query_conditions(user=None, doctype=None):
 
 
 def has_permission(doc, ptype=None, user=None, debug=False):
-	"""None leaves DocPerm in charge; False hides a note event outside the user's scopes."""
+	"""NO_OBJECTION leaves DocPerm in charge; False hides a note event outside the user's scopes."""
 	user = user or frappe.session.user
 	if doc.source_doctype != NOTE or _note_condition(user) is None:
-		return None
+		return NO_OBJECTION
 	from customer_360.core.notes import readable_note_kinds
 	from customer_360.permissions import get_capabilities
 
 	if doc.kind in readable_note_kinds(get_capabilities(user).note_scopes) or doc.actor == user:
-		return None
+		return NO_OBJECTION
 	return False
 
 
