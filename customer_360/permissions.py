@@ -76,6 +76,22 @@ def check_customer_read(customer: str) -> None:
 		)
 
 
+def check_assignee(customer: str, assignee: str) -> str:
+	"""A task about `customer` goes only to an active user who may open the customer (as Frappe's own
+	assign_to checks the assignee's read permission on the document)."""
+	from customer_360 import inputs
+
+	inputs.active_user(assignee, "Assign to")
+	if not frappe.has_permission("Customer", "read", doc=customer, user=assignee):
+		frappe.throw(
+			_("{0} may not read this customer, so the task cannot be assigned to them.").format(
+				bold(assignee)
+			),
+			frappe.PermissionError,
+		)
+	return assignee
+
+
 def allowed_companies(user: str | None = None) -> list[str] | None:
 	"""Companies a User Permission restricts the user to; None when unrestricted."""
 	perms = frappe.permissions.get_user_permissions(user or frappe.session.user)

@@ -4,8 +4,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from customer_360.core import health
+from customer_360.core import health, messages
 from customer_360.core.health import CustomerFacts, HealthResult, VipRule
+from customer_360.core.health_explain import explain_change
 
 TODAY = date(2026, 11, 23)
 MINUS = "\u2212"
@@ -38,6 +39,15 @@ def healthy(**changes):
 
 def factor(result, name):
 	return next(f for f in result.factors if f.name == name)
+
+
+def detail(f, see_finance=True):
+	"""A factor's detail as a reader sees it (details are codes + parameters)."""
+	return messages.render(f.detail, see_finance=see_finance)
+
+
+def explain(before, after, see_finance=True):
+	return messages.render_all(explain_change(before, after), see_finance=see_finance)
 
 
 # --- constants and validation ---
@@ -111,14 +121,14 @@ def test_missing_factors_are_no_data_and_weights_renormalise():
 	assert result.score == 71  # (60*25 + 100*10) / 35 = 71.4
 	for name in ("recency", "revenue_trend", "returns", "risk_flags", "engagement"):
 		f = factor(result, name)
-		assert f.score is None and f.detail == "no data" and f.effective_weight == 0
+		assert f.score is None and detail(f) == "no data" and f.effective_weight == 0
 		assert f.weight == health.DEFAULT_WEIGHTS[name]
 
 
 def test_no_data_at_all_gives_no_score_and_no_band():
 	result = health.score(CustomerFacts(), TODAY)
 	assert result.score is None and result.band is None
-	assert all(f.detail == "no data" for f in result.factors)
+	assert all(detail(f) == "no data" for f in result.factors)
 
 
 def test_zero_weight_factor_is_shown_but_does_not_count():
@@ -138,9 +148,9 @@ def test_none_versus_zero_for_support_and_flags():
 	assert factor(health.score(healthy(active_flags=None), TODAY), "risk_flags").score is None
 	r = health.score(healthy(issues_open=1, issues_90=3, active_flags=("overdue_payment",)), TODAY)
 	assert factor(r, "support").score == 100 - 15 - 15
-	assert factor(r, "support").detail == "1 open issue; 3 issues in the last 90 days"
+	assert detail(factor(r, "support")) == "1 open issue; 3 issues in the last 90 days"
 	assert factor(r, "risk_flags").score == 60
-	assert factor(r, "risk_flags").detail == "1 active flag: overdue payment"
+	assert detail(factor(r, "risk_flags")) == "1 active flag: overdue payment"
 
 
 def test_never_invoiced_customer_has_no_payment_data():
@@ -153,10 +163,10 @@ def test_never_invoiced_customer_has_no_payment_data():
 def test_payment_detail_uses_plain_thousands_numbers():
 	result = health.score(healthy(outstanding=3000.0, overdue=1200.0, avg_days_late=12.5), TODAY)
 	assert (
-		factor(result, "payment").detail
+		detail(factor(result, "payment"))
 		== "1,200 overdue of 3,000 outstanding; pays 12.50 days late on average"
 	)
-	assert factor(health.score(healthy(avg_days_late=-3.0), TODAY), "payment").detail.endswith(
+	assert detail(factor(health.score(healthy(avg_days_late=-3.0), TODAY), "payment")).endswith(
 		"3 days early on average"
 	)
 
@@ -166,20 +176,20 @@ def test_recency_against_own_rhythm():
 	dates = (days_ago(110), days_ago(90), days_ago(70), days_ago(50))
 	f = factor(health.score(healthy(order_dates=dates), TODAY), "recency")
 	assert f.score == 25
-	assert f.detail == "usually orders every 20 days; last order 50 days ago"
+	assert detail(f) == "usually orders every 20 days; last order 50 days ago"
 
 
 def test_recency_without_a_rhythm_uses_the_reference_interval():
 	f = factor(health.score(healthy(order_dates=(days_ago(135),)), TODAY), "recency")
 	assert f.score == 75  # 1.5 reference intervals
-	assert "too few orders" in f.detail
+	assert "too few orders" in detail(f)
 	assert factor(health.score(healthy(order_dates=()), TODAY), "recency").score is None
 
 
 def test_revenue_trend_drop_and_growth():
 	drop = factor(health.score(healthy(revenue_90=1500.0, revenue_prior_90=3000.0), TODAY), "revenue_trend")
 	assert drop.score == 50
-	assert drop.detail == f"1,500 revenue in the last 90 days vs 3,000 in the 90 before ({MINUS}50%)"
+	assert detail(drop) == f"1,500 revenue in the last 90 days vs 3,000 in the 90 before ({MINUS}50%)"
 	assert factor(health.score(healthy(revenue_90=9000.0), TODAY), "revenue_trend").score == 100
 	assert factor(health.score(healthy(revenue_prior_90=0.0), TODAY), "revenue_trend").score == 100
 	both_zero = healthy(revenue_90=0.0, revenue_prior_90=0.0)
@@ -194,7 +204,7 @@ def test_returns_share_of_billing():
 def test_engagement_blends_activity_and_interactions():
 	f = factor(health.score(healthy(last_activity=days_ago(105), interactions_90=1), TODAY), "engagement")
 	assert f.score == 35  # (50 + 20) / 2
-	assert f.detail == "last activity 105 days ago; 1 interaction in the last 90 days"
+	assert detail(f) == "last activity 105 days ago; 1 interaction in the last 90 days"
 
 
 def test_result_round_trips_through_a_json_friendly_dict():
@@ -213,8 +223,8 @@ def test_explanation_names_the_cause_with_a_real_minus_sign():
 	after = health.score(healthy(overdue=1200.0), TODAY)
 	# payment 95 -> 85 at weight 25 -> -2.5 -> -3
 	assert factor(before, "payment").score == 95 and factor(after, "payment").score == 85
-	assert health.explain_change(before, after) == [f"{MINUS}3: overdue amount tripled"]
-	assert health.explain_change(after, before) == ["+3: overdue amount fell from 1,200 to 400"]
+	assert explain(before, after) == [f"{MINUS}3: overdue amount tripled"]
+	assert explain(after, before) == ["+3: overdue amount fell from 1,200 to 400"]
 
 
 def test_explanation_lines_are_sorted_by_impact_and_skip_zero_points():
@@ -223,7 +233,7 @@ def test_explanation_lines_are_sorted_by_impact_and_skip_zero_points():
 		healthy(overdue=6000.0, avg_days_late=45.0, active_flags=("overdue_payment",), interactions_90=5),
 		TODAY,
 	)
-	lines = health.explain_change(before, after)
+	lines = explain(before, after)
 	assert lines == [f"{MINUS}25: 6,000 became overdue", f"{MINUS}4: new risk flag: overdue payment"]
 
 
@@ -231,10 +241,8 @@ def test_explanation_when_a_factor_loses_or_gains_its_data():
 	with_support = health.score(healthy(issues_open=4, issues_90=4), TODAY)  # support 20
 	without = health.score(healthy(issues_open=None, issues_90=None), TODAY)
 	assert with_support.score == 92 and without.score == 100
-	assert health.explain_change(with_support, without) == ["+8: support load: no data any more (was 20)"]
-	assert health.explain_change(without, with_support) == [
-		f"{MINUS}8: support load: data available again (now 20)"
-	]
+	assert explain(with_support, without) == ["+8: support load: no data any more (was 20)"]
+	assert explain(without, with_support) == [f"{MINUS}8: support load: data available again (now 20)"]
 
 
 def test_explanation_without_stored_values_falls_back_to_general_words():
@@ -243,14 +251,14 @@ def test_explanation_without_stored_values_falls_back_to_general_words():
 	for data in (before, after):
 		for f in data["factors"]:
 			f.pop("values")
-	lines = health.explain_change(HealthResult.from_dict(before), HealthResult.from_dict(after))
+	lines = explain(HealthResult.from_dict(before), HealthResult.from_dict(after))
 	assert lines == [f"{MINUS}4: support load worsened (2 open issues; 2 issues in the last 90 days)"]
 
 
 def test_no_previous_score_or_no_change_explains_nothing():
 	current = health.score(healthy(), TODAY)
-	assert health.explain_change(None, current) == []
-	assert health.explain_change(current, health.score(healthy(), TODAY)) == []
+	assert explain(None, current) == []
+	assert explain(current, health.score(healthy(), TODAY)) == []
 
 
 def test_resolved_flag_and_new_order_are_explained():
@@ -259,7 +267,7 @@ def test_resolved_flag_and_new_order_are_explained():
 		TODAY,
 	)
 	after = health.score(healthy(order_dates=(days_ago(90), days_ago(70), days_ago(50), days_ago(1))), TODAY)
-	lines = health.explain_change(before, after)
+	lines = explain(before, after)
 	# recency 25 -> 100 at weight 20; flags 60 -> 100 at weight 10
 	assert lines == ["+15: ordered again 1 day ago", "+4: risk flag resolved: frequent refunds"]
 

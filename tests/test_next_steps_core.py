@@ -58,8 +58,8 @@ def test_zero_switches_a_rule_off():
 
 def test_quiet_customer_gets_a_win_back_with_the_date():
 	s = one(Facts("C", created=ago(400), last_activity=ago(120)), ns.WIN_BACK)
-	assert "No contact for 120 days" in s.reason
-	assert ago(120).isoformat() in s.reason
+	assert "No contact for 120 days" in s.text()
+	assert ago(120).isoformat() in s.text()
 	assert s.evidence[0].doctype == "Customer"
 
 
@@ -68,7 +68,7 @@ def test_recent_activity_or_new_customer_is_not_quiet():
 	# never any activity, created a month ago: not quiet
 	assert rules(Facts("C", created=ago(30))) == []
 	# never any activity, created long ago: quiet since creation
-	assert "created" in one(Facts("C", created=ago(200)), ns.WIN_BACK).reason
+	assert "created" in one(Facts("C", created=ago(200)), ns.WIN_BACK).text()
 	assert rules(Facts("C")) == []
 
 
@@ -87,7 +87,7 @@ def test_only_quotations_older_than_n_days_are_followed_up():
 	)
 	s = one(Facts("C", last_activity=ago(1), quotations=q), ns.QUOTATION_FOLLOW_UP)
 	assert [e.name for e in s.evidence] == ["QTN-1", "QTN-2"]  # oldest first, the fresh one out
-	assert "2 quotations" in s.reason and "QTN-1 (30 days)" in s.reason
+	assert "2 quotations" in s.text() and "QTN-1 (30 days)" in s.text()
 	fresh = Facts("C", last_activity=ago(1), quotations=(Doc("Quotation", "QTN-3", ago(3)),))
 	assert rules(fresh) == []
 	assert rules(Facts("C", last_activity=ago(1), quotations=None)) == []
@@ -104,7 +104,7 @@ def test_overdue_invoice_gets_a_reminder_with_amount_and_evidence():
 	facts = Facts("C", last_activity=ago(1), receivables=(inv("SI-1", 1200, 40), inv("SI-2", 50, -5)))
 	s = one(facts, ns.PAYMENT_REMINDER)
 	assert [e.name for e in s.evidence] == ["SI-1"]  # SI-2 is not due yet
-	assert "1 invoice overdue, 1,200.00 EUR to collect" in s.reason
+	assert "1 invoice overdue, 1,200.00 EUR to collect" in s.text()
 	assert s.data["to_collect"] == {"Co": 1200}
 
 
@@ -126,7 +126,7 @@ def test_amount_asked_is_capped_by_the_net_balance_per_company():
 	chase = ns.overdue_to_chase(facts.receivables, TODAY)
 	assert chase["Co"][1] == 300
 	assert chase["Other"][1] == 10
-	assert "300.00 EUR; 10.00 USD" in one(facts, ns.PAYMENT_REMINDER).reason
+	assert "300.00 EUR; 10.00 USD" in one(facts, ns.PAYMENT_REMINDER).text()
 
 
 def test_overdue_grace_days():
@@ -142,7 +142,7 @@ def test_overdue_grace_days():
 def test_health_drop_from_recent_peak():
 	scores = ((ago(20), 80), (ago(10), 85), (ago(0), 60))
 	s = one(Facts("C", last_activity=ago(1), health=scores), ns.HEALTH_CHECK_IN)
-	assert "fell 25 points, from 85" in s.reason and "to 60" in s.reason
+	assert "fell 25 points, from 85" in s.text() and "to 60" in s.text()
 	assert s.data == {"from": 85, "to": 60, "since": ago(10).isoformat()}
 
 
@@ -162,7 +162,7 @@ def test_case_open_longer_than_n_days_is_escalated():
 	cases = (Doc("Issue", "ISS-1", ago(20), "Broken"), Doc("Issue", "ISS-2", ago(14), "New"))
 	s = one(Facts("C", last_activity=ago(1), open_cases=cases), ns.SUPPORT_ESCALATION)
 	assert [e.name for e in s.evidence] == ["ISS-1"]  # 14 days is not longer than 14
-	assert "open longer than 14 days: ISS-1 (20 days)" in s.reason
+	assert "open longer than 14 days: ISS-1 (20 days)" in s.text()
 
 
 def test_renewal_within_window_only():
@@ -173,7 +173,7 @@ def test_renewal_within_window_only():
 	)
 	s = one(Facts("C", last_activity=ago(1), renewals=r), ns.RENEWAL)
 	assert [e.name for e in s.evidence] == ["CON-1"]
-	assert "Contract CON-1 ends" in s.reason and "in 45 days" in s.reason
+	assert "Contract CON-1 ends" in s.text() and "in 45 days" in s.text()
 	assert rules(Facts("C", last_activity=ago(1), renewals=r[1:])) == []
 
 

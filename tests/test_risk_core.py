@@ -1,6 +1,7 @@
 import pytest
 
 from customer_360.core import risk
+from customer_360.core.messages import render
 from customer_360.core.risk import Detection, RiskFacts
 
 
@@ -26,7 +27,8 @@ def test_overdue_needs_more_than_the_days_and_the_amount():
 	assert "overdue_payment" not in risk.detect(RiskFacts(overdue_invoices=((30, 500.0),)))
 	found = risk.detect(RiskFacts(overdue_invoices=((31, 500.0), (45, 1000.0), (90, 0.0))))
 	assert (
-		found["overdue_payment"].reason == "2 invoices overdue more than 30 days (1,500 owed, oldest 45 days)"
+		render(found["overdue_payment"].reason)
+		== "2 invoices overdue more than 30 days (1,500 owed, oldest 45 days)"
 	)
 	strict = {"overdue_min_amount": 500}
 	assert "overdue_payment" not in risk.detect(RiskFacts(overdue_invoices=((60, 500.0),)), strict)
@@ -36,7 +38,7 @@ def test_overdue_needs_more_than_the_days_and_the_amount():
 def test_frequent_refunds_at_the_ratio_and_count():
 	at = RiskFacts(billed=1000.0, refunds=200.0, refund_count=2)
 	assert (
-		risk.detect(at)["frequent_refunds"].reason
+		render(risk.detect(at)["frequent_refunds"].reason)
 		== "2 refunds worth 200 = 20% of 1,000 billed in the last 180 days"
 	)
 	assert "frequent_refunds" not in risk.detect(RiskFacts(billed=1000.0, refunds=199.0, refund_count=2))
@@ -51,7 +53,7 @@ def test_discount_dependency_share_ratio_and_minimum_invoices():
 	assert "discount_dependency" not in risk.detect(
 		RiskFacts(invoice_discounts=(0.5, 0.5))
 	)  # only 2 invoices
-	reason = risk.detect(RiskFacts(invoice_discounts=(0.2, 0.2, 0.2)))["discount_dependency"].reason
+	reason = render(risk.detect(RiskFacts(invoice_discounts=(0.2, 0.2, 0.2)))["discount_dependency"].reason)
 	assert reason == "3 of 3 invoices in the last 180 days had a discount of 15% or more"
 
 
@@ -78,14 +80,14 @@ def test_cancellations_need_a_minimum_count_even_at_a_high_ratio():
 	assert risk.detect(RiskFacts(orders=2, cancelled=2)) == {}
 	found = risk.detect(RiskFacts(orders=4, cancelled=3))
 	assert (
-		found["cancellation_pattern"].reason
+		render(found["cancellation_pattern"].reason)
 		== "3 of 4 orders and invoices cancelled in the last 180 days (75%)"
 	)
 
 
 def test_thresholds_from_settings_change_the_rules_and_the_wording():
 	found = risk.detect(RiskFacts(claims=1), {"claims_count": 1, "window_days": 30})
-	assert found["frequent_claims"].reason == "1 issue raised in the last 30 days"
+	assert render(found["frequent_claims"].reason) == "1 issue raised in the last 30 days"
 
 
 def test_detection_carries_its_evidence_only():
@@ -95,7 +97,7 @@ def test_detection_carries_its_evidence_only():
 	}
 	found = risk.detect(RiskFacts(claims=3, delivery_failures=0, evidence=evidence))
 	assert list(found) == ["frequent_claims"]
-	assert found["frequent_claims"].reason == "3 issues raised in the last 180 days"
+	assert render(found["frequent_claims"].reason) == "3 issues raised in the last 180 days"
 	assert found["frequent_claims"].evidence == evidence["frequent_claims"]
 	assert found["frequent_claims"].evidence is not evidence["frequent_claims"]
 
@@ -154,3 +156,19 @@ def test_validate_flag_type():
 	for flag_type in risk.MANUAL_TYPES:
 		with pytest.raises(ValueError):
 			risk.validate_flag_type(flag_type, manual=False)
+
+
+def test_reasons_are_codes_with_the_amounts_declared_as_finance():
+	found = risk.detect(
+		RiskFacts(overdue_invoices=((45, 12345.0),), billed=1000.0, refunds=300.0, refund_count=2)
+	)
+	overdue = found["overdue_payment"].reason
+	assert overdue.as_dict() == {
+		"code": "overdue_invoices",
+		"params": {"count": 1, "days": 30, "owed": 12345.0, "oldest": 45},
+	}
+	# Without see_finance the amount's clause is dropped, the rest of the sentence stays.
+	assert render(overdue, see_finance=False) == "1 invoice overdue more than 30 days (oldest 45 days)"
+	refunds = render(found["frequent_refunds"].reason, see_finance=False)
+	assert refunds == "2 refunds = 30% of billing in the last 180 days"
+	assert render(overdue, translate=lambda s: s.replace("invoice", "facture")).startswith("1 facture")

@@ -1,8 +1,8 @@
 """Health API: a customer's latest score with its factor breakdown, explanation, 180-day trend and signals.
 
 A user without the see_risk capability gets every figure as null with masked: true. A user who sees risk but
-not finance figures gets the score without the amounts inside it (factor values and money details, the
-explanation lines that quote amounts, and lifetime value).
+not finance figures gets the score without the amounts inside it: factor details and explanation lines are
+rendered for the reader (amount clauses dropped or masked), amount values and lifetime value are null.
 """
 
 from __future__ import annotations
@@ -12,17 +12,15 @@ from frappe import _
 from frappe.query_builder import DocType
 from frappe.utils import add_days, getdate, nowdate
 
-from customer_360.core import health
+from customer_360.core import health, messages
 from customer_360.customer_360.doctype.customer_risk_flag.customer_risk_flag import may_manage
 from customer_360.permissions import check_customer_read, get_capabilities
-from customer_360.risk_health import job
+from customer_360.risk_health import job, wording
 from customer_360.risk_health.customer_signals import signals
 
 Score = DocType("Customer Health Score")
 MASKED = ("score", "band", "score_date", "factors", "explanation", "trend", "signals")
 TREND_DAYS = 180
-# Factors whose detail and values quote amounts.
-MONEY_FACTORS = ("payment", "revenue_trend", "returns")
 
 
 @frappe.whitelist()
@@ -48,14 +46,23 @@ def _health(customer: str) -> dict:
 	today = getdate(nowdate())
 	rows = (
 		frappe.qb.from_(Score)
-		.select(Score.score_date, Score.score, Score.band, Score.factors, Score.explanation)
+		.select(
+			Score.score_date,
+			Score.score,
+			Score.band,
+			Score.factors,
+			Score.explanation,
+			Score.explanation_codes,
+			Score.figures,
+		)
 		.where((Score.customer == customer) & (Score.score_date > add_days(today, -TREND_DAYS)))
 		.where(Score.score_date <= today)
 		.orderby(Score.score_date)
 		.run(as_dict=True)
 	)
 	latest = rows[-1] if rows else None
-	result = job.stored_result(latest) if latest else None
+	see_finance = caps.see_finance
+	result = job.stored_result(latest, see_finance) if latest else None
 	out = {
 		"customer": customer,
 		"masked": False,
@@ -63,8 +70,8 @@ def _health(customer: str) -> dict:
 		"score_date": str(latest.score_date) if latest else None,
 		"score": result.score if result else None,
 		"band": result.band if result else None,
-		"factors": [_factor(f) for f in result.factors] if result else [],
-		"explanation": (latest.explanation or "").splitlines() if latest else [],
+		"factors": [_factor(f, see_finance) for f in result.factors] if result else [],
+		"explanation": _explanation(latest, see_finance) if latest else [],
 		"trend": [{"date": str(r.score_date), "score": r.score if r.band else None} for r in rows],
 		"signals": _signals(customer, today),
 	}
@@ -82,7 +89,19 @@ def _signals(customer: str, today) -> dict | None:
 		return None
 
 
-def _factor(f: health.Factor) -> dict:
+def _explanation(row, see_finance: bool) -> list[str]:
+	if row.explanation_codes:
+		figures = wording.parse(row.figures) if see_finance else None
+		lines = health.join_explanation(wording.parse(row.explanation_codes), figures)
+	else:  # a row written before codes: its text may quote amounts (finance as a whole)
+		lines = [messages.Message.coerce(line) for line in (row.explanation or "").splitlines()]
+	return [text for text in (wording.render(m, see_finance) for m in lines if m) if text]
+
+
+def _factor(f: health.Factor, see_finance: bool) -> dict:
+	values = (
+		f.values if see_finance else {k: v for k, v in f.values.items() if k not in health.FINANCE_VALUES}
+	)
 	return {
 		"name": f.name,
 		"label": _(f.label),
@@ -90,17 +109,12 @@ def _factor(f: health.Factor) -> dict:
 		"no_data": f.score is None,
 		"weight": f.weight,
 		"effective_weight": f.effective_weight,
-		"detail": f.detail,
-		"values": f.values,
+		"detail": wording.render(f.detail, see_finance),
+		"values": values,
 	}
 
 
 def _mask_amounts(out: dict) -> None:
-	for f in out["factors"]:
-		f["values"] = None
-		if f["name"] in MONEY_FACTORS and not f["no_data"]:
-			f["detail"] = None
-	# Lines explain in amounts ("overdue amount rose from 1,000 to 3,000"); the factor scores still show.
-	out["explanation"] = None
+	# Details and explanation lines were rendered without amounts; what is left is lifetime value.
 	if out["signals"]:
 		out["signals"]["lifetime_value"] = None

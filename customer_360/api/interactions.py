@@ -12,7 +12,7 @@ from customer_360 import inputs
 from customer_360.customer_360.doctype.customer_interaction.customer_interaction import make_task
 from customer_360.customer_360.doctype.customer_note.customer_note import user_may_read
 from customer_360.messages import bold
-from customer_360.permissions import check_customer_read
+from customer_360.permissions import check_assignee, check_customer_read
 
 INTERACTION = "Customer Interaction"
 AUDITED = ("Customer Note", "Customer Interaction")
@@ -85,15 +85,7 @@ def create_task(customer: str, description: str, assignee: str | None = None, du
 	check_customer_read(customer)
 	if not (inputs.text(description, "Description") or "").strip():
 		frappe.throw(_("A task needs a description."), frappe.ValidationError)
-	assignee = inputs.active_user(assignee or frappe.session.user, "Assign to")
-	# As Frappe's own assign_to: a task goes only to someone who may open what it is about.
-	if not frappe.has_permission("Customer", "read", doc=customer, user=assignee):
-		frappe.throw(
-			_("{0} may not read this customer, so the task cannot be assigned to them.").format(
-				bold(assignee)
-			),
-			frappe.PermissionError,
-		)
+	assignee = check_assignee(customer, assignee or frappe.session.user)
 	due_date = inputs.date(due_date, "Due")
 	return make_task(customer, description.strip(), assignee, due_date).as_dict()
 

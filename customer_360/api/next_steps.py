@@ -15,7 +15,8 @@ from customer_360.permissions import check_customer_read
 @frappe.read_only()
 def get_suggestions(customer: str) -> dict:
 	check_customer_read(customer)
-	return {"customer": customer, "suggestions": [s.as_dict() for s in service.for_customer(customer)]}
+	found = service.for_customer(customer)
+	return {"customer": customer, "suggestions": [service.as_dict(s) for s in found]}
 
 
 @frappe.whitelist(methods=["POST"])

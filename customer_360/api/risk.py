@@ -16,6 +16,7 @@ from frappe.utils import getdate, nowdate
 from customer_360.core import risk
 from customer_360.core.capabilities import MANAGE_FLAGS, SEE_RISK
 from customer_360.permissions import check_capability, check_customer_read, get_capabilities, has_capability
+from customer_360.risk_health import wording
 from customer_360.risk_health.config import load_config
 from customer_360.risk_health.job import enqueue_recompute
 
@@ -26,7 +27,7 @@ FLAG_FIELDS = (
 	"resolved_by", "resolved_on", "resolution", "expires_on",
 )  # fmt: skip
 MAX_FLAGS = 200
-AMOUNT_REASONS = ("overdue_payment", "frequent_refunds")
+STORED_REASON = ("reason_code", "reason_params", "reason_figures")
 
 
 @frappe.whitelist()
@@ -41,17 +42,20 @@ def get_flags(customer: str, include_resolved: bool = False) -> dict:
 	rows = frappe.get_all(
 		FLAG,
 		filters=filters,
-		fields=list(FLAG_FIELDS),
+		fields=[*FLAG_FIELDS, *STORED_REASON],
 		# Active first, newest first: what needs attention leads the panel.
 		order_by="status asc, raised_on desc, name desc",
 		limit=MAX_FLAGS,
 	)
 	_attach_evidence(rows)
-	if not get_capabilities().see_finance:
-		for row in rows:
-			# The rules write amounts into their reasons ("3 invoices overdue ... (12,400 owed)").
-			if row["source"] == "automatic" and row["flag_type"] in AMOUNT_REASONS:
-				row["reason"] = None
+	see_finance = get_capabilities().see_finance
+	for row in rows:
+		# A rule's reason is rendered for the reader: "3 invoices overdue ... (12,400 owed, ...)" with
+		# see_finance, without the amount otherwise. A person's reason is shown as written.
+		code, params, figures = (row.pop(f) for f in STORED_REASON)
+		message = wording.load(code, params, figures, see_finance)
+		if message is not None:
+			row["reason"] = wording.render(message, see_finance)
 	return {"customer": customer, "masked": False, "flags": rows}
 
 

@@ -2,8 +2,9 @@
 without a site.
 
 Two texts per alert. The detailed one (score movement, flag type, reason) goes only to an account owner who may
-see risk data. The neutral one is for everything that other readers of the customer can see too (the ToDo shows
-on the customer's timeline) and for an owner without the risk capability: it names no score, no flag, no amount.
+see risk data, rendered for that owner: amounts only when they may see finance figures too (`Alert.detail_for`).
+The neutral one is for everything that other readers of the customer can see too (the ToDo shows on the
+customer's timeline) and for an owner without the risk capability: it names no score, no flag, no amount.
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass
 
+from customer_360.core import messages
+from customer_360.core.messages import Message
 from customer_360.core.risk import FLAG_LABELS
 
 DROP_POINTS = 20  # a fall of more than this many points ...
@@ -34,9 +37,24 @@ NEUTRAL_TODO = "Customer 360: check in with {customer}. Open the 360 for the rea
 class Alert:
 	customer: str
 	kind: str  # "flag" or "drop"
-	subject: str  # detailed, for an owner who may see risk data
-	detail: str
+	subject: str  # detailed, for an owner who may see risk data (scores and flag types, no amount)
+	reasons: tuple  # Messages (or a person's own text), rendered per owner
+	next_step: str
 	neutral_subject: str  # for everyone else
+
+	def detail_for(self, translate=messages._same, see_finance: bool = False) -> str:
+		"""The notification body for an owner who may see risk data; amounts only with see_finance."""
+		step = translate("Suggested next step: {0}").format(translate(self.next_step))
+		lines = [_line(r, translate, see_finance) for r in self.reasons]
+		lines = [line for line in lines if line.strip()]
+		return "\n".join([*lines, step] if self.kind == "flag" else [step, *lines])
+
+
+def _line(reason, translate, see_finance: bool) -> str:
+	# A person's own words (a manual flag's reason) are not ours to mask; a rule's reason is a Message.
+	if isinstance(reason, str):
+		return reason
+	return messages.render(reason, translate, see_finance)
 
 
 def is_drop(peak: int | None, current: int | None, points: int = DROP_POINTS) -> bool:
@@ -46,26 +64,26 @@ def is_drop(peak: int | None, current: int | None, points: int = DROP_POINTS) ->
 	return peak - current > points
 
 
-def drop_alert(customer: str, customer_name: str, peak: int, current: int, explanation: list[str]) -> Alert:
-	lines = [line for line in explanation if line.strip()]
-	detail = "\n".join([f"Suggested next step: {DROP_NEXT_STEP}", *lines])
+def drop_alert(customer: str, customer_name: str, peak: int, current: int, explanation: list) -> Alert:
+	"""`explanation`: the score's explanation lines (Messages)."""
 	return Alert(
 		customer=customer,
 		kind="drop",
 		subject=f"Health of {customer_name} fell from {peak} to {current} within {DROP_DAYS} days",
-		detail=detail,
+		reasons=tuple(m for m in explanation if m),
+		next_step=DROP_NEXT_STEP,
 		neutral_subject=f"Customer 360 suggests checking in with {customer_name}",
 	)
 
 
-def flag_alert(customer: str, customer_name: str, flag_type: str, reason: str) -> Alert:
+def flag_alert(customer: str, customer_name: str, flag_type: str, reason: Message | str) -> Alert:
 	label = FLAG_LABELS.get(flag_type, flag_type)
-	step = NEXT_STEPS.get(flag_type, NEXT_STEPS["manual_flag"])
 	return Alert(
 		customer=customer,
 		kind="flag",
 		subject=f"New risk flag on {customer_name}: {label}",
-		detail=f"{reason}\nSuggested next step: {step}",
+		reasons=(reason,) if reason else (),
+		next_step=NEXT_STEPS.get(flag_type, NEXT_STEPS["manual_flag"]),
 		neutral_subject=f"Customer 360 suggests checking in with {customer_name}",
 	)
 

@@ -8,19 +8,28 @@ How the score is built: each factor scores 0-100 on its own, and the score is th
 that have data. A factor without data is shown as "no data" and its weight is shared out over the others
 (renormalised) rather than counted as 0, so a customer is not punished for what the ERP does not record
 (for example a site without the Issue doctype).
+
+Factor details are codes + parameters (`customer_360.core.messages`); explaining a change is in
+`customer_360.core.health_explain`; rhythm, dormancy, VIP and expansion in `customer_360.core.signals`.
 """
 
 from __future__ import annotations
 
 import math
-import statistics
-from collections import Counter
-from collections.abc import Iterable, Mapping
-from dataclasses import asdict, dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import date
-from itertools import pairwise
 
-from customer_360.core.risk import FLAG_LABELS
+from customer_360.core import messages
+from customer_360.core.messages import MINUS, Message
+from customer_360.core.signals import (
+	Rhythm,
+	VipRule,
+	expansion_items,
+	is_dormant,
+	is_vip,
+	repurchase_rhythm,
+)
 
 FACTORS = ("payment", "recency", "revenue_trend", "support", "returns", "risk_flags", "engagement")
 FACTOR_LABELS = {
@@ -42,8 +51,9 @@ DEFAULT_WEIGHTS = {
 	"engagement": 10,
 }
 DEFAULT_BANDS = (70, 40)  # green at/above the first, yellow at/above the second, else red
-NO_DATA = "no data"
-MINUS = "\u2212"  # the real minus sign: a hyphen reads as a dash in a sentence
+NO_DATA = Message("no_data")
+# Factor values that are finance figures: stored apart from the score row's readable fields (see split_result).
+FINANCE_VALUES = ("overdue", "outstanding", "revenue_90", "revenue_prior_90", "returns", "billed")
 
 # Scoring constants. They shape the curve of each factor, not the balance between factors (that is the weights,
 # which administrators configure), so they live here with the rules that use them.
@@ -59,7 +69,6 @@ FLAG_PENALTY = 40
 ACTIVITY_FULL_DAYS = 30  # last activity within a month scores full ...
 ACTIVITY_ZERO_DAYS = 180  # ... and six months of silence scores 0
 INTERACTIONS_FOR_FULL = 5  # interactions in 90 days that count as fully engaged
-LATE_FACTOR = 1.5  # a customer is "late" past one and a half usual intervals
 
 
 @dataclass
@@ -97,15 +106,15 @@ class CustomerFacts:
 
 @dataclass
 class Factor:
-	"""One line of the breakdown. `values` holds the numbers `detail` was written from, so `explain_change`
-	can name a cause ("overdue amount tripled") without parsing text; results stored without it still
-	explain, in general words."""
+	"""One line of the breakdown. `detail` is a code + parameters (core.messages), rendered per reader.
+	`values` holds the numbers it was written from, so `explain_change` can name a cause ("overdue amount
+	tripled"); results stored without them still explain, in general words."""
 
 	name: str
 	score: int | None
 	weight: float
 	effective_weight: float
-	detail: str
+	detail: Message
 	values: dict = field(default_factory=dict)
 
 	@property
@@ -120,7 +129,7 @@ class HealthResult:
 	factors: list[Factor]
 
 	def as_dict(self) -> dict:
-		return {"score": self.score, "band": self.band, "factors": [asdict(f) for f in self.factors]}
+		return {"score": self.score, "band": self.band, "factors": [_factor_dict(f) for f in self.factors]}
 
 	@classmethod
 	def from_dict(cls, data: Mapping) -> HealthResult:
@@ -130,7 +139,7 @@ class HealthResult:
 				score=f.get("score"),
 				weight=float(f.get("weight") or 0),
 				effective_weight=float(f.get("effective_weight") or 0),
-				detail=f.get("detail") or "",
+				detail=Message.coerce(f.get("detail")) or NO_DATA,
 				values=dict(f.get("values") or {}),
 			)
 			for f in data.get("factors") or ()
@@ -139,21 +148,6 @@ class HealthResult:
 
 	def factor(self, name: str) -> Factor | None:
 		return next((f for f in self.factors if f.name == name), None)
-
-
-@dataclass
-class Rhythm:
-	median_interval_days: int
-	days_since_last: int
-	orders: int
-	late: bool
-	text: str
-
-
-@dataclass
-class VipRule:
-	min_lifetime_value: float | None = None
-	min_orders_365: int | None = None
 
 
 # --- score ---------------------------------------------------------------------------------------------------
@@ -222,18 +216,18 @@ def _payment(facts: CustomerFacts, today: date):
 	base = max(facts.billed_365 or 0, owed)
 	share = overdue / base if base > 0 else float(overdue > 0)
 	penalty = min(OVERDUE_PENALTY_MAX, OVERDUE_PENALTY_MAX * share / OVERDUE_SHARE_FOR_MAX)
-	parts = [f"{_num(overdue)} overdue of {_num(owed)} outstanding"]
-	if facts.avg_days_late is not None:
-		late = facts.avg_days_late
+	params, code = {"overdue": overdue, "outstanding": owed}, "payment"
+	late = facts.avg_days_late
+	if late is not None:
 		penalty += min(LATE_PENALTY_MAX, max(0.0, late))
 		if late > 0:
-			parts.append(f"pays {_num(late)} days late on average")
+			code, params["late"] = "payment_late", late
 		elif late < 0:
-			parts.append(f"pays {_num(-late)} days early on average")
+			code, params["early"] = "payment_early", -late
 		else:
-			parts.append("pays on the due date on average")
-	values = {"overdue": overdue, "outstanding": owed, "avg_days_late": facts.avg_days_late}
-	return _clamp(100 - penalty), "; ".join(parts), values
+			code = "payment_on_time"
+	values = {"overdue": overdue, "outstanding": owed, "avg_days_late": late}
+	return _clamp(100 - penalty), Message(code, params), values
 
 
 def _recency(facts: CustomerFacts, today: date):
@@ -243,10 +237,12 @@ def _recency(facts: CustomerFacts, today: date):
 	since = (today - past[-1]).days
 	rhythm = repurchase_rhythm(past, today)
 	if rhythm:
-		usual, detail = rhythm.median_interval_days, rhythm.text
+		usual = rhythm.median_interval_days
+		code = "recency_rhythm_today" if since == 0 else "recency_rhythm"
+		detail = Message(code, {"median_days": usual, "since_days": since})
 	else:
 		usual = REFERENCE_INTERVAL_DAYS
-		detail = f"last order {_days(since)} ago; too few orders for a rhythm, compared with {usual} days"
+		detail = Message("recency_few_orders", {"since_days": since, "usual": usual})
 	ratio = since / usual
 	value = 100 if ratio <= 1 else _clamp(100 * (RECENCY_ZERO_AT - ratio) / (RECENCY_ZERO_AT - 1))
 	return value, detail, {"days_since_last": since, "usual_interval": usual}
@@ -258,11 +254,11 @@ def _revenue_trend(facts: CustomerFacts, today: date):
 		return None, NO_DATA, {}
 	values = {"revenue_90": now, "revenue_prior_90": before}
 	if before <= 0:
-		return 100, f"{_num(now)} revenue in the last 90 days, none in the 90 before", values
+		return 100, Message("revenue_new", {"now": now}), values
 	change = (now - before) / before
 	values["change"] = round(change, 4)
 	# Growth and steadiness both score full: the factor exists to catch a customer drifting away.
-	detail = f"{_num(now)} revenue in the last 90 days vs {_num(before)} in the 90 before ({_pct(change)})"
+	detail = Message("revenue_trend", {"now": now, "before": before, "change": round(change, 4)})
 	return _clamp(100 * min(1.0, now / before)), detail, values
 
 
@@ -271,7 +267,7 @@ def _support(facts: CustomerFacts, today: date):
 		return None, NO_DATA, {}
 	open_, recent = facts.issues_open or 0, facts.issues_90 or 0
 	value = _clamp(100 - OPEN_ISSUE_PENALTY * open_ - RECENT_ISSUE_PENALTY * recent)
-	detail = f"{_count(open_, 'open issue')}; {_count(recent, 'issue')} in the last 90 days"
+	detail = Message("support", {"open_issues": open_, "issues": recent})
 	return value, detail, {"issues_open": open_, "issues_90": recent}
 
 
@@ -280,8 +276,8 @@ def _returns(facts: CustomerFacts, today: date):
 		return None, NO_DATA, {}
 	returned = max(facts.returns_365, 0)
 	share = returned / facts.billed_365
-	detail = (
-		f"{_num(returned)} returned or refunded of {_num(facts.billed_365)} billed in 365 days ({share:.0%})"
+	detail = Message(
+		"returns", {"returned": returned, "billed": facts.billed_365, "share_pct": round(share, 4)}
 	)
 	values = {"returns": returned, "billed": facts.billed_365, "share": round(share, 4)}
 	return _clamp(100 * (1 - share / RETURNS_SHARE_FOR_ZERO)), detail, values
@@ -292,31 +288,29 @@ def _risk_flags(facts: CustomerFacts, today: date):
 		return None, NO_DATA, {}
 	flags = sorted(set(facts.active_flags))
 	if not flags:
-		return 100, "no active risk flags", {"flags": []}
-	names = ", ".join(_flag_label(f) for f in flags)
-	return (
-		_clamp(100 - FLAG_PENALTY * len(flags)),
-		f"{_count(len(flags), 'active flag')}: {names}",
-		{"flags": flags},
-	)
+		return 100, Message("no_flags"), {"flags": []}
+	detail = Message("flags", {"active_flags": len(flags), "flags": flags})
+	return _clamp(100 - FLAG_PENALTY * len(flags)), detail, {"flags": flags}
 
 
 def _engagement(facts: CustomerFacts, today: date):
 	if facts.last_activity is None and facts.interactions_90 is None:
 		return None, NO_DATA, {}
-	parts, scores, values = [], [], {}
+	scores, values = [], {}
 	if facts.last_activity is not None:
 		idle = max(0, (today - facts.last_activity).days)
 		span = ACTIVITY_ZERO_DAYS - ACTIVITY_FULL_DAYS
 		scores.append(100 if idle <= ACTIVITY_FULL_DAYS else 100 * (ACTIVITY_ZERO_DAYS - idle) / span)
-		parts.append(f"last activity {_days(idle)} ago")
 		values["days_idle"] = idle
 	if facts.interactions_90 is not None:
 		n = facts.interactions_90
 		scores.append(100 * min(1.0, n / INTERACTIONS_FOR_FULL))
-		parts.append(f"{_count(n, 'interaction')} in the last 90 days")
 		values["interactions_90"] = n
-	return _clamp(sum(scores) / len(scores)), "; ".join(parts), values
+	params = {"idle_days": values.get("days_idle"), "interactions": values.get("interactions_90")}
+	code = "engagement" if len(values) == 2 else "engagement_idle" if "days_idle" in values else None
+	code = code or "engagement_interactions"
+	detail = Message(code, {k: v for k, v in params.items() if v is not None})
+	return _clamp(sum(scores) / len(scores)), detail, values
 
 
 _SCORERS = {
@@ -330,198 +324,57 @@ _SCORERS = {
 }
 
 
-# --- explaining a change -------------------------------------------------------------------------------------
+# --- storing a result: what every reader of the row may see, and the finance figures apart -------------------
 
 
-def explain_change(previous: HealthResult | None, current: HealthResult) -> list[str]:
-	"""One plain line per factor that moved the score, largest impact first: "-15: overdue amount tripled",
-	written with the real minus sign (U+2212).
-
-	Points = change in the factor's score * its current effective weight / 100, rounded. A factor that gained
-	or lost its data is credited with what it adds to (or took from) the score it is part of. Without a
-	previous result there is nothing to compare, so no lines.
-	"""
-	if previous is None:
-		return []
-	lines = []
-	for position, name in enumerate(FACTORS):
-		before, now = previous.factor(name), current.factor(name)
-		if before is None or now is None:
-			continue
-		if before.score is not None and now.score is not None:
-			points = _round((now.score - before.score) * now.effective_weight / 100)
-			cause = _cause(before, now, points) if points else ""
-		elif before.score is not None:
-			points = -_impact(previous, name)
-			cause = f"{now.label}: no data any more (was {before.score})"
-		elif now.score is not None:
-			points = _impact(current, name)
-			cause = f"{now.label}: data available again (now {now.score})"
-		else:
-			continue
-		if points:
-			lines.append((-abs(points), position, f"{_signed(points)}: {cause}"))
-	return [text for *_, text in sorted(lines)]
+def _factor_dict(f: Factor) -> dict:
+	return {
+		"name": f.name,
+		"score": f.score,
+		"weight": f.weight,
+		"effective_weight": f.effective_weight,
+		"detail": f.detail.as_dict() if isinstance(f.detail, Message) else f.detail,
+		"values": dict(f.values),
+	}
 
 
-def _impact(result: HealthResult, name: str) -> int:
-	"""How many points a factor adds to a result: its score with the factor minus without (renormalised)."""
-	own = result.factor(name)
-	others = [f for f in result.factors if f.name != name and f.score is not None and f.weight > 0]
-	total = sum(f.weight for f in others) + own.weight
-	with_it = (sum(f.score * f.weight for f in others) + own.score * own.weight) / total if total else 0
-	without = sum(f.score * f.weight for f in others) / (total - own.weight) if others else 0
-	return _round(with_it - without)
+def split_result(result: HealthResult, explanation: list | None = None) -> tuple[list, list, dict]:
+	"""(factors, explanation, figures): the first two hold no finance figure (a reader of the stored row may
+	lack see_finance); `figures` holds them, keyed by factor name and explanation line, for `join_result`."""
+	factors, explained, figures = [], [], {"factors": {}, "explanation": {}}
+	for f in result.factors:
+		row = _factor_dict(f)
+		detail, detail_figures = messages.split(f.detail)
+		hidden = {k: v for k, v in f.values.items() if k in FINANCE_VALUES}
+		row["detail"], row["values"] = detail, {k: v for k, v in f.values.items() if k not in hidden}
+		if detail_figures or hidden:
+			figures["factors"][f.name] = {"detail": detail_figures, "values": hidden}
+		factors.append(row)
+	for i, line in enumerate(explanation or ()):
+		public, line_figures = messages.split(line)
+		explained.append(public)
+		if line_figures:
+			figures["explanation"][str(i)] = line_figures
+	return factors, explained, figures
 
 
-def _cause(before: Factor, now: Factor, points: int) -> str:
-	b, n = before.values, now.values
-	specific = None
-	if b and n:
-		specific = _CAUSES[now.name](b, n)
-	if specific:
-		return specific
-	verb = "improved" if points > 0 else "worsened"
-	return f"{now.label} {verb} ({now.detail})"
+def join_result(score, band, factors: list, figures: Mapping | None) -> HealthResult:
+	"""A stored result; with `figures` (a reader with see_finance, or the job) its finance figures are back."""
+	by_factor = (figures or {}).get("factors") or {}
+	rows = []
+	for f in factors or ():
+		f = dict(f)
+		extra = by_factor.get(f.get("name")) or {}
+		f["detail"] = messages.join(f.get("detail"), extra.get("detail"))
+		f["values"] = {**(f.get("values") or {}), **(extra.get("values") or {})}
+		rows.append(f)
+	return HealthResult.from_dict({"score": score, "band": band, "factors": rows})
 
 
-def _payment_cause(b: dict, n: dict) -> str | None:
-	was, now = b.get("overdue") or 0, n.get("overdue") or 0
-	if was != now:
-		if was == 0:
-			return f"{_num(now)} became overdue"
-		if now == 0:
-			return "overdue amount cleared"
-		return "overdue amount " + _grew(was, now)
-	late_was, late_now = b.get("avg_days_late"), n.get("avg_days_late")
-	if late_was is not None and late_now is not None and late_was != late_now:
-		return f"average payment delay went from {_num(late_was)} to {_num(late_now)} days"
-	return None
-
-
-def _recency_cause(b: dict, n: dict) -> str | None:
-	if n["days_since_last"] < b["days_since_last"]:
-		return f"ordered again {_days(n['days_since_last'])} ago"
-	return f"no order for {_days(n['days_since_last'])} (usually every {_days(n['usual_interval'])})"
-
-
-def _revenue_cause(b: dict, n: dict) -> str | None:
-	if "change" not in n:
-		return None
-	return f"revenue in the last 90 days is {_pct(n['change'])} on the 90 before"
-
-
-def _support_cause(b: dict, n: dict) -> str | None:
-	if b["issues_open"] != n["issues_open"]:
-		return "open issues " + _went(b["issues_open"], n["issues_open"])
-	if b["issues_90"] != n["issues_90"]:
-		return "issues in the last 90 days " + _went(b["issues_90"], n["issues_90"])
-	return None
-
-
-def _returns_cause(b: dict, n: dict) -> str | None:
-	return f"returns and refunds went from {b['share']:.0%} to {n['share']:.0%} of billing"
-
-
-def _flags_cause(b: dict, n: dict) -> str | None:
-	raised = sorted(set(n["flags"]) - set(b["flags"]))
-	cleared = sorted(set(b["flags"]) - set(n["flags"]))
-	parts = []
-	if raised:
-		parts.append("new risk flag: " + ", ".join(_flag_label(f) for f in raised))
-	if cleared:
-		parts.append("risk flag resolved: " + ", ".join(_flag_label(f) for f in cleared))
-	return "; ".join(parts) or None
-
-
-def _engagement_cause(b: dict, n: dict) -> str | None:
-	if "interactions_90" in b and "interactions_90" in n and b["interactions_90"] != n["interactions_90"]:
-		return "interactions in the last 90 days " + _went(b["interactions_90"], n["interactions_90"])
-	if "days_idle" in n:
-		return f"last activity {_days(n['days_idle'])} ago"
-	return None
-
-
-_CAUSES = {
-	"payment": _payment_cause,
-	"recency": _recency_cause,
-	"revenue_trend": _revenue_cause,
-	"support": _support_cause,
-	"returns": _returns_cause,
-	"risk_flags": _flags_cause,
-	"engagement": _engagement_cause,
-}
-
-
-# --- signals -------------------------------------------------------------------------------------------------
-
-
-def repurchase_rhythm(order_dates: Iterable[date] | None, today: date) -> Rhythm | None:
-	"""The customer's usual gap between orders (median, so one long holiday does not skew it).
-
-	Orders on the same day are one buying occasion, and dates after today are ignored. Needs three
-	occasions (two intervals): one interval is a coincidence, not a rhythm.
-	"""
-	days = sorted({d for d in order_dates or () if d <= today})
-	if len(days) < 3:
-		return None
-	median = max(1, _round(statistics.median((b - a).days for a, b in pairwise(days))))
-	since = (today - days[-1]).days
-	last = "today" if since == 0 else f"{_days(since)} ago"
-	text = f"usually orders every {_days(median)}; last order {last}"
-	return Rhythm(median, since, len(days), since > LATE_FACTOR * median, text)
-
-
-def is_dormant(last_activity: date | None, today: date, days: int = 90) -> bool:
-	"""No activity for `days` days or more. No activity at all counts as dormant: the adapter passes the
-	customer's creation date when there is nothing else, so a brand-new customer is not dormant."""
-	if days < 1:
-		raise ValueError(f"dormancy needs a period of at least 1 day, got {days!r}")
-	return last_activity is None or (today - last_activity).days >= days
-
-
-def is_vip(lifetime_value: float | None, orders_365: int | None, rule: VipRule) -> bool:
-	"""Any threshold the rule sets is enough; a rule without thresholds makes nobody a VIP."""
-	if rule.min_lifetime_value is not None and lifetime_value is not None:
-		if lifetime_value >= rule.min_lifetime_value:
-			return True
-	if rule.min_orders_365 is not None and orders_365 is not None:
-		if orders_365 >= rule.min_orders_365:
-			return True
-	return False
-
-
-def expansion_items(
-	own_items: set[str],
-	peer_baskets: Mapping[str, set[str]],
-	min_peers: int = 3,
-	min_share: float = 0.3,
-	limit: int = 5,
-) -> list[tuple[str, float, int]]:
-	"""Items that customers buying the same things usually also buy, and this one has not.
-
-	Peers are the customers sharing at least one item with `own_items` (the caller leaves the customer itself
-	out of `peer_baskets`). Returns (item, share of peers, peers) for items bought by at least `min_peers`
-	peers and `min_share` of them, best share first, then by item name. One pass over the baskets with set
-	operations, so thousands of peers cost milliseconds.
-	"""
-	if min_peers < 1 or not 0 < min_share <= 1 or limit < 0:
-		raise ValueError("expansion needs min_peers >= 1, 0 < min_share <= 1 and limit >= 0")
-	own = frozenset(own_items)
-	counts: Counter[str] = Counter()
-	peers = 0
-	for basket in peer_baskets.values():
-		if own.isdisjoint(basket):
-			continue
-		peers += 1
-		counts.update(set(basket) - own)
-	found = [
-		(item, n / peers, n)
-		for item, n in counts.items()
-		if n >= min_peers and n >= min_share * peers - 1e-9  # tolerance: 0.3 * 10 is 3.0000000000000004
-	]
-	found.sort(key=lambda row: (-row[1], row[0]))
-	return found[:limit]
+def join_explanation(lines: list | None, figures: Mapping | None) -> list[Message]:
+	by_line = (figures or {}).get("explanation") or {}
+	joined = (messages.join(line, by_line.get(str(i))) for i, line in enumerate(lines or ()))
+	return [m for m in joined if m is not None]
 
 
 # --- formatting ----------------------------------------------------------------------------------------------
@@ -534,44 +387,3 @@ def _round(x: float) -> int:
 
 def _clamp(x: float) -> int:
 	return max(0, min(100, _round(x)))
-
-
-def _num(x: float) -> str:
-	"""1200 -> '1,200', 1200.5 -> '1,200.50': no currency symbol, the page shows the customer's currency."""
-	return f"{x:,.0f}" if float(x).is_integer() else f"{x:,.2f}"
-
-
-def _signed(points: int) -> str:
-	return f"+{points}" if points > 0 else f"{MINUS}{-points}"
-
-
-def _pct(change: float) -> str:
-	return f"+{change:.0%}" if change >= 0 else f"{MINUS}{-change:.0%}"
-
-
-def _days(n: int) -> str:
-	return "1 day" if n == 1 else f"{n} days"
-
-
-def _count(n: int, noun: str) -> str:
-	return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
-
-
-def _went(was: float, now: float) -> str:
-	return f"{'rose' if now > was else 'fell'} from {_num(was)} to {_num(now)}"
-
-
-def _grew(was: float, now: float) -> str:
-	"""'doubled', 'tripled' when the ratio is a clean multiple people say aloud; otherwise the numbers."""
-	words = {2: "doubled", 3: "tripled", 4: "quadrupled"}
-	ratio = now / was
-	whole = _round(ratio)
-	if abs(ratio - whole) < 0.05 and whole >= 2:
-		return words.get(whole, f"grew {whole}-fold")
-	if now < was and abs(ratio - 0.5) < 0.025:
-		return "halved"
-	return _went(was, now)
-
-
-def _flag_label(flag_type: str) -> str:
-	return FLAG_LABELS.get(flag_type, flag_type).lower()

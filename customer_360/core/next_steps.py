@@ -21,6 +21,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields
 from datetime import date, timedelta
 
+from customer_360.core import messages
+from customer_360.core.messages import Message
+
 # Rules in priority order: money owed first, a customer slipping away last.
 PAYMENT_REMINDER = "payment_reminder"
 SUPPORT_ESCALATION = "support_escalation"
@@ -157,19 +160,23 @@ class Suggestion:
 	key: str
 	rule: str
 	title: str
-	reason: str
+	reason: Message  # a code + parameters: rendered per reader (core.messages)
 	evidence: tuple[Evidence, ...]
 	fingerprint: str
 	priority: int
 	due_in_days: int = 0
 	data: Mapping = field(default_factory=dict)  # rule details a draft needs (invoices, quotations ...)
 
-	def as_dict(self) -> dict:
+	def text(self, translate=messages._same, see_finance: bool = True) -> str:
+		return messages.render(self.reason, translate, see_finance)
+
+	def as_dict(self, translate=messages._same, see_finance: bool = True) -> dict:
 		return {
 			"key": self.key,
 			"rule": self.rule,
-			"title": self.title,
-			"reason": self.reason,
+			"title": translate(self.title),
+			"reason": self.text(translate, see_finance),
+			"reason_code": self.reason.code,
 			"evidence": [e.as_dict() for e in self.evidence],
 			"fingerprint": self.fingerprint,
 			"priority": self.priority,
@@ -190,10 +197,6 @@ def money(amount: float, currency: str = "") -> str:
 
 def _days(n: int) -> str:
 	return "1 day" if n == 1 else f"{n} days"
-
-
-def _plural(n: int, word: str) -> str:
-	return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
 # ---------------------------------------------------------------- rules
@@ -226,9 +229,10 @@ def _win_back(f: Facts, today: date, t: Thresholds) -> Suggestion | None:
 	if quiet < t.quiet_days:
 		return None
 	since = "last activity" if f.last_activity else "created"
+	code = "win_back" if f.last_activity else "win_back_new"
 	return _make(
 		WIN_BACK,
-		f"No contact for {_days(quiet)} ({since} {last.isoformat()}).",
+		Message(code, {"quiet_days": quiet, "last": last.isoformat()}),
 		(Evidence("Customer", f.customer, f"{since} {last.isoformat()}"),),
 		fingerprint(last),
 		due_in_days=7,
@@ -245,10 +249,13 @@ def _quotation_follow_up(f: Facts, today: date, t: Thresholds) -> Suggestion | N
 	)
 	if not stale:
 		return None
-	listed = ", ".join(f"{q.name} ({_days((today - q.day).days)})" for q in stale)
+	listed = [[q.name, (today - q.day).days] for q in stale]
 	return _make(
 		QUOTATION_FOLLOW_UP,
-		f"{_plural(len(stale), 'quotation')} sent and unanswered for {t.quotation_days}+ days: {listed}.",
+		Message(
+			"quotation_follow_up",
+			{"quotations": len(stale), "days": t.quotation_days, "documents": listed},
+		),
 		tuple(Evidence(q.doctype, q.name, f"sent {q.day.isoformat()}") for q in stale),
 		fingerprint(*(q.name for q in stale)),
 		due_in_days=2,
@@ -294,11 +301,18 @@ def _payment_reminder(f: Facts, today: date, t: Thresholds) -> Suggestion | None
 		return None
 	invoices = [v for vouchers, _a in chase.values() for v in vouchers]
 	oldest = min(v.due for v in invoices)
-	amounts = "; ".join(money(amount, vouchers[0].currency) for vouchers, amount in chase.values())
+	amounts = [[amount, vouchers[0].currency] for vouchers, amount in chase.values()]
 	return _make(
 		PAYMENT_REMINDER,
-		f"{_plural(len(invoices), 'invoice')} overdue, {amounts} to collect "
-		f"(oldest due {oldest.isoformat()}, {_days((today - oldest).days)} ago).",
+		Message(
+			"payment_reminder",
+			{
+				"invoices": len(invoices),
+				"amounts": amounts,
+				"oldest": oldest.isoformat(),
+				"ago_days": (today - oldest).days,
+			},
+		),
 		tuple(
 			Evidence(
 				v.voucher_type,
@@ -352,8 +366,16 @@ def _health_check_in(f: Facts, today: date, t: Thresholds) -> Suggestion | None:
 		return None
 	return _make(
 		HEALTH_CHECK_IN,
-		f"Health score fell {peak - latest} points, from {peak} on {peak_day.isoformat()} "
-		f"to {latest} on {latest_day.isoformat()}.",
+		Message(
+			"health_check_in",
+			{
+				"drop": peak - latest,
+				"peak": peak,
+				"peak_day": peak_day.isoformat(),
+				"latest": latest,
+				"latest_day": latest_day.isoformat(),
+			},
+		),
 		(Evidence("Customer Health Score", "", f"{peak} -> {latest}"),),
 		fingerprint(peak_day, peak),
 		due_in_days=3,
@@ -370,10 +392,12 @@ def _support_escalation(f: Facts, today: date, t: Thresholds) -> Suggestion | No
 	)
 	if not old:
 		return None
-	listed = ", ".join(f"{c.name} ({_days((today - c.day).days)})" for c in old)
+	listed = [[c.name, (today - c.day).days] for c in old]
 	return _make(
 		SUPPORT_ESCALATION,
-		f"{_plural(len(old), 'support case')} open longer than {_days(t.case_open_days)}: {listed}.",
+		Message(
+			"support_escalation", {"cases": len(old), "open_days": t.case_open_days, "documents": listed}
+		),
 		tuple(Evidence(c.doctype, c.name, f"opened {c.day.isoformat()}") for c in old),
 		fingerprint(*(c.name for c in old)),
 		due_in_days=1,
@@ -390,13 +414,11 @@ def _renewal(f: Facts, today: date, t: Thresholds) -> Suggestion | None:
 	)
 	if not soon:
 		return None
-	listed = ", ".join(
-		f"{r.doctype} {r.name} ends {r.day.isoformat()} (in {_days((r.day - today).days)})" for r in soon
-	)
+	listed = [[r.doctype, r.name, r.day.isoformat(), (r.day - today).days] for r in soon]
 	first = (soon[0].day - today).days
 	return _make(
 		RENEWAL,
-		f"Renewal coming up: {listed}.",
+		Message("renewal", {"renewals": listed}),
 		tuple(Evidence(r.doctype, r.name, f"ends {r.day.isoformat()}") for r in soon),
 		fingerprint(*(f"{r.doctype}:{r.name}:{r.day.isoformat()}" for r in soon)),
 		due_in_days=max(0, min(14, first - 30)),
@@ -629,8 +651,14 @@ def _cases(rows: list[Mapping]) -> list[str]:
 
 
 def _talking(ctx: Mapping) -> list[str]:
-	points = [f"{s['title']}: {s['reason']}" for s in ctx.get("suggestions") or ()]
+	points = [f"{s['title']}: {_reason(s)}" for s in ctx.get("suggestions") or ()]
 	return points or ["Nothing pressing: ask how things are going and what is coming up for them."]
+
+
+def _reason(s: Mapping) -> str:
+	"""A suggestion dict's reason: already rendered by the adapter, or its code + parameters."""
+	reason = s.get("reason")
+	return reason if isinstance(reason, str) else messages.render(reason)
 
 
 def _number(x) -> str:
@@ -716,7 +744,7 @@ def model_messages(kind: str, ctx: Mapping, suggestion: Suggestion | None = None
 	elif kind == "draft" and suggestion is not None:
 		ask = (
 			f"Draft a short, polite email to the customer for this next step: {suggestion.title}. "
-			f"Reason: {suggestion.reason} First line: the subject, prefixed 'Subject: '. Then the body."
+			f"Reason: {suggestion.text()} First line: the subject, prefixed 'Subject: '. Then the body."
 		)
 	else:
 		raise NextStepError(f"unknown draft kind {kind!r}")
@@ -781,7 +809,7 @@ def compose_digest(data: Mapping) -> dict:
 		data.get("suggestions") or (),
 		key=lambda s: (RULES.index(s["rule"]) if s.get("rule") in RULES else 99, s["customer"]),
 	)[:DIGEST_TOP]
-	sections.append(("Top suggested next steps", [f"{who(s)}: {s['title']}. {s['reason']}" for s in top]))
+	sections.append(("Top suggested next steps", [f"{who(s)}: {s['title']}. {_reason(s)}" for s in top]))
 	empty = not any(lines for _h, lines in sections)
 	parts = [f"<p>Hello {e(data.get('owner_name') or '')},</p>", "<p>Your customers this week:</p>"]
 	for heading, lines in sections:

@@ -16,6 +16,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from customer_360.core.messages import Message
+
 FLAG_TYPES = (
 	"overdue_payment",
 	"frequent_refunds",
@@ -85,8 +87,10 @@ class RiskFacts:
 
 @dataclass
 class Detection:
+	"""`reason`: a code + parameters (see core.messages); the adapter renders it for each reader."""
+
 	flag_type: str
-	reason: str
+	reason: Message
 	evidence: list[tuple[str, str]] = field(default_factory=list)
 
 
@@ -113,21 +117,15 @@ def resolve_thresholds(thresholds: Mapping[str, float] | None = None) -> dict[st
 def detect(facts: RiskFacts, thresholds: Mapping[str, float] | None = None) -> dict[str, Detection]:
 	"""The automatic flags whose condition holds now, keyed by flag type."""
 	t = resolve_thresholds(thresholds)
-	window = f"in the last {_num(t['window_days'])} days"
 	reasons = {
 		"overdue_payment": _overdue(facts, t),
-		"frequent_refunds": _refunds(facts, t, window),
-		"discount_dependency": _discounts(facts, t, window),
-		"frequent_claims": _at_least(
-			facts.claims, t["claims_count"], ("issue raised", "issues raised"), window
-		),
+		"frequent_refunds": _refunds(facts, t),
+		"discount_dependency": _discounts(facts, t),
+		"frequent_claims": _at_least("frequent_claims", facts.claims, t["claims_count"], t),
 		"delivery_failures": _at_least(
-			facts.delivery_failures,
-			t["delivery_failures"],
-			("delivery returned or failed", "deliveries returned or failed"),
-			window,
+			"delivery_failures", facts.delivery_failures, t["delivery_failures"], t
 		),
-		"cancellation_pattern": _cancellations(facts, t, window),
+		"cancellation_pattern": _cancellations(facts, t),
 	}
 	return {
 		flag: Detection(flag, reason, list(facts.evidence.get(flag, [])))
@@ -158,7 +156,7 @@ def plan(
 	return to_raise, to_resolve
 
 
-def _overdue(facts: RiskFacts, t: dict) -> str | None:
+def _overdue(facts: RiskFacts, t: dict) -> Message | None:
 	hits = [
 		(days, amount)
 		for days, amount in facts.overdue_invoices or ()
@@ -166,15 +164,18 @@ def _overdue(facts: RiskFacts, t: dict) -> str | None:
 	]
 	if not hits:
 		return None
-	oldest = max(days for days, _ in hits)
-	total = sum(amount for _, amount in hits)
-	count = f"{len(hits)} invoices" if len(hits) > 1 else "1 invoice"
-	return (
-		f"{count} overdue more than {_num(t['overdue_days'])} days ({_num(total)} owed, oldest {oldest} days)"
+	return Message(
+		"overdue_invoices",
+		{
+			"count": len(hits),
+			"days": t["overdue_days"],
+			"owed": round(float(sum(amount for _, amount in hits)), 2),
+			"oldest": max(days for days, _ in hits),
+		},
 	)
 
 
-def _refunds(facts: RiskFacts, t: dict, window: str) -> str | None:
+def _refunds(facts: RiskFacts, t: dict) -> Message | None:
 	if facts.refunds is None or facts.refund_count is None or facts.billed is None:
 		return None
 	if facts.refund_count < t["refund_min_count"] or facts.refunds <= 0:
@@ -183,41 +184,47 @@ def _refunds(facts: RiskFacts, t: dict, window: str) -> str | None:
 	ratio = facts.refunds / facts.billed if facts.billed > 0 else 1.0
 	if ratio < t["refund_ratio"]:
 		return None
-	return (
-		f"{facts.refund_count} refunds worth {_num(facts.refunds)} = {ratio:.0%} of "
-		f"{_num(facts.billed)} billed {window}"
+	return Message(
+		"frequent_refunds",
+		{
+			"count": facts.refund_count,
+			"refunds": facts.refunds,
+			"ratio_pct": round(ratio, 4),
+			"billed": facts.billed,
+			"window": t["window_days"],
+		},
 	)
 
 
-def _discounts(facts: RiskFacts, t: dict, window: str) -> str | None:
+def _discounts(facts: RiskFacts, t: dict) -> Message | None:
 	discounts = facts.invoice_discounts or ()
 	if len(discounts) < max(1, t["discount_min_invoices"]):
 		return None
 	discounted = sum(1 for d in discounts if d >= t["discount_ratio"])
 	if discounted < t["discount_min_share"] * len(discounts):
 		return None
-	return (
-		f"{discounted} of {len(discounts)} invoices {window} had a discount of "
-		f"{t['discount_ratio']:.0%} or more"
-	)
+	params = {"discounted": discounted, "count": len(discounts), "window": t["window_days"]}
+	return Message("discount_dependency", {**params, "ratio_pct": t["discount_ratio"]})
 
 
-def _at_least(value: int | None, threshold: float, what: tuple[str, str], window: str) -> str | None:
-	"""`what` is (singular, plural): "1 issue raised", "3 issues raised"."""
+def _at_least(code: str, value: int | None, threshold: float, t: dict) -> Message | None:
 	if value is None or value <= 0 or value < threshold:
 		return None
-	return f"{value} {what[value != 1]} {window}"
+	return Message(code, {"count": value, "window": t["window_days"]})
 
 
-def _cancellations(facts: RiskFacts, t: dict, window: str) -> str | None:
+def _cancellations(facts: RiskFacts, t: dict) -> Message | None:
 	if not facts.orders or facts.cancelled is None or facts.cancelled <= 0:
 		return None
 	ratio = facts.cancelled / facts.orders
 	if facts.cancelled < t["cancellation_min_count"] or ratio < t["cancellation_ratio"]:
 		return None
-	return f"{facts.cancelled} of {facts.orders} orders and invoices cancelled {window} ({ratio:.0%})"
-
-
-def _num(x: float) -> str:
-	"""1200 -> '1,200', 1200.5 -> '1,200.50': no currency symbol, the page shows the customer's currency."""
-	return f"{x:,.0f}" if float(x).is_integer() else f"{x:,.2f}"
+	return Message(
+		"cancellation_pattern",
+		{
+			"cancelled": facts.cancelled,
+			"count": facts.orders,
+			"window": t["window_days"],
+			"ratio_pct": round(ratio, 4),
+		},
+	)

@@ -7,16 +7,51 @@ deterministic result that replaces the model's.
 
 from __future__ import annotations
 
+import json
+
 import frappe
 import requests
 from frappe import _
+from frappe.utils import escape_html, now_datetime
 
 from customer_360.core import next_steps as core
 from customer_360.next_steps import config
 
+# Hard limits whatever the settings say: the model is a remote party, its reply is untrusted text.
+MAX_TIMEOUT = 60
+MAX_REPLY_BYTES = 256 * 1024
+# Per user: a burst of clicks or a script must not run up the site's model bill.
+CALLS_PER_MINUTE = 20
+CALLS_PER_DAY = 500
+
 
 class AssistantUnavailable(Exception):
 	pass
+
+
+def _within_rate_limit(user: str) -> bool:
+	"""Counts this call against the user's minute and day windows (Redis, shared by every worker)."""
+	now = now_datetime()
+	for window, limit, seconds in (
+		(now.strftime("%Y%m%d%H%M"), CALLS_PER_MINUTE, 60),
+		(now.strftime("%Y%m%d"), CALLS_PER_DAY, 86400),
+	):
+		key = frappe.cache.make_key(f"customer_360:assistant_calls:{user}:{window}")
+		calls = frappe.cache.incr(key)
+		if calls == 1:
+			frappe.cache.expire(key, seconds)
+		if calls > limit:
+			return False
+	return True
+
+
+def _read_capped(response) -> bytes:
+	body = b""
+	for chunk in response.iter_content(chunk_size=16384):
+		body += chunk
+		if len(body) > MAX_REPLY_BYTES:
+			raise ValueError(_("the reply was larger than {0} kB").format(MAX_REPLY_BYTES // 1024))
+	return body
 
 
 def is_configured() -> bool:
@@ -32,23 +67,30 @@ def complete(messages: list[dict]) -> str:
 	headers = {"Content-Type": "application/json"}
 	if settings.api_key:
 		headers["Authorization"] = f"Bearer {settings.api_key}"
+	if not _within_rate_limit(frappe.session.user):
+		raise AssistantUnavailable(
+			_("You have asked the assistant too often just now: showing the standard version instead.")
+		)
+	timeout = min(max(1, settings.timeout), MAX_TIMEOUT)
 	try:
 		response = requests.post(
 			settings.url.rstrip("/") + "/chat/completions",
 			json={"model": settings.model, "messages": messages, "temperature": 0},
 			headers=headers,
-			timeout=settings.timeout,
+			timeout=timeout,
+			stream=True,  # read at most MAX_REPLY_BYTES of it
+			allow_redirects=False,  # the key goes to the configured URL only
 		)
 		response.raise_for_status()
-		return core.parse_model_reply(response.json())
+		return core.parse_model_reply(json.loads(_read_capped(response)))
 	except requests.Timeout:
-		reason = _("it did not answer within {0} seconds").format(settings.timeout)
+		reason = _("it did not answer within {0} seconds").format(timeout)
 	except requests.HTTPError as e:
 		reason = _("it answered with HTTP {0}").format(
 			e.response.status_code if e.response is not None else "?"
 		)
 	except (requests.RequestException, ValueError) as e:  # ValueError: not JSON, or core.NextStepError
-		reason = str(e)[:200] or e.__class__.__name__
+		reason = escape_html(str(e)[:200]) or e.__class__.__name__
 	frappe.log_error("customer_360: assistant request failed", reason)
 	raise AssistantUnavailable(
 		_("The assistant could not prepare a draft ({0}): showing the standard version instead.").format(

@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import frappe
+from frappe import _
 from frappe.query_builder import DocType
 from frappe.utils import get_fullname, getdate, nowdate
 
@@ -127,7 +128,7 @@ def _digest_data(owner: str, today) -> dict:
 				"customer_name": names.get(customer),
 				"rule": s.rule,
 				"title": s.title,
-				"reason": s.reason,
+				"reason": s.text(_, caps.see_finance),
 			}
 			for s in found
 		]

@@ -14,8 +14,11 @@ from frappe.utils import add_days, get_fullname, getdate, now_datetime, nowdate
 
 from customer_360.core import next_steps as core
 from customer_360.customer_360.doctype.customer_interaction.customer_interaction import make_task
+from customer_360.messages import bold
 from customer_360.next_steps import assistant, config
 from customer_360.next_steps.facts import decisions, gather
+from customer_360.permissions import check_assignee, get_capabilities
+from customer_360.risk_health import wording
 
 DECISION = "Customer Suggestion Decision"
 MAX_REASON = 1000
@@ -38,28 +41,35 @@ def for_customer(customer: str, today=None) -> list[core.Suggestion]:
 	return suggestions([customer], today).get(customer, [])
 
 
+def as_dict(s: core.Suggestion) -> dict:
+	"""A suggestion for the current user: its reason rendered with `_()` for their capabilities."""
+	return s.as_dict(_, get_capabilities().see_finance)
+
+
 def current(customer: str, key: str) -> core.Suggestion:
 	"""The suggestion `key` as it stands now; a translated error when it does not apply (any more)."""
 	if not key or key not in core.RULES:
 		frappe.throw(
-			_("Unknown suggestion {0}. Use one of: {1}").format(
-				frappe.bold(key or ""), ", ".join(core.RULES)
-			),
+			_("Unknown suggestion {0}. Use one of: {1}").format(bold(key or ""), ", ".join(core.RULES)),
 			frappe.ValidationError,
 		)
+	# Accepting or dismissing (for everyone) needs what seeing it needs: a payment reminder is finance.
+	capability = core.RULE_CAPABILITY.get(key)
+	if capability and not get_capabilities().has(capability):
+		frappe.throw(_("You are not permitted to act on this suggestion."), frappe.PermissionError)
 	for s in for_customer(customer):
 		if s.key == key:
 			return s
 	if key == core.PAYMENT_REMINDER:
 		frappe.throw(
 			_("No payment reminder: {0} has no overdue balance to collect (any more).").format(
-				frappe.bold(customer)
+				bold(customer)
 			),
 			frappe.ValidationError,
 		)
 	frappe.throw(
 		_("The suggestion {0} does not apply to {1} now (or it was already decided).").format(
-			frappe.bold(_(core.RULE_LABELS[key])), frappe.bold(customer)
+			bold(_(core.RULE_LABELS[key])), bold(customer)
 		),
 		frappe.ValidationError,
 	)
@@ -69,16 +79,14 @@ def accept(customer: str, key: str, assignee: str | None = None) -> dict:
 	s = current(
 		customer, key
 	)  # for a payment reminder: the balance re-checked now, before anything is created
-	assignee = assignee or frappe.session.user
-	if not frappe.db.get_value("User", {"name": assignee, "enabled": 1}):
-		frappe.throw(_("{0} is not an active user.").format(frappe.bold(assignee)), frappe.ValidationError)
+	assignee = check_assignee(customer, assignee or frappe.session.user)
 	name = frappe.db.get_value("Customer", customer, "customer_name") or customer
 	task = make_task(customer, core.task_description(s, name), assignee, add_days(nowdate(), s.due_in_days))
 	_record(customer, s, "accepted", todo=task.name)
 	return {
 		"todo": task.name,
 		"assigned_to": assignee,
-		"suggestion": s.as_dict(),
+		"suggestion": as_dict(s),
 		"draft": draft_for(customer, s) if s.rule in core.DRAFT_RULES else None,
 	}
 
@@ -93,12 +101,14 @@ def dismiss(customer: str, key: str, reason: str) -> dict:
 		)
 	s = current(customer, key)
 	doc = _record(customer, s, "dismissed", reason=reason)
-	return {"decision": doc.name, "dismissed_by": doc.decided_by, "suggestion": s.as_dict()}
+	return {"decision": doc.name, "dismissed_by": doc.decided_by, "suggestion": as_dict(s)}
 
 
 def _record(
 	customer: str, s: core.Suggestion, decision: str, reason: str | None = None, todo: str | None = None
 ):
+	# Readers of the decision may lack see_finance: the stored sentence has no amount (figures: permlevel 1).
+	stored = wording.for_storage(s.reason)
 	return frappe.get_doc(
 		{
 			"doctype": DECISION,
@@ -109,7 +119,10 @@ def _record(
 			"decided_on": now_datetime(),
 			"todo": todo,
 			"reason": reason,
-			"suggestion_reason": s.reason,
+			"suggestion_reason": stored["text"],
+			"reason_code": stored["code"],
+			"reason_params": stored["params"],
+			"reason_figures": stored["figures"],
 			"fingerprint": s.fingerprint,
 		}
 	).insert(ignore_permissions=True)  # the caller checked the customer; decisions are written only here
@@ -120,9 +133,7 @@ def _record(
 
 def draft(customer: str, key: str, use_model: bool = False) -> dict:
 	if key not in core.DRAFT_RULES:
-		frappe.throw(
-			_("There is no email draft for {0}.").format(frappe.bold(key or "")), frappe.ValidationError
-		)
+		frappe.throw(_("There is no email draft for {0}.").format(bold(key or "")), frappe.ValidationError)
 	s = current(customer, key)  # re-checked now: no reminder draft for a customer who has paid
 	return draft_for(customer, s, use_model)
 
@@ -146,7 +157,7 @@ def draft_for(customer: str, s: core.Suggestion, use_model: bool = False) -> dic
 	if use_model:
 		ctx["suggestion"] = {
 			"title": s.title,
-			"reason": s.reason,
+			"reason": s.text(_, get_capabilities().see_finance),
 			"evidence": [e.as_dict() for e in s.evidence],
 		}
 		try:

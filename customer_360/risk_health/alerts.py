@@ -3,7 +3,7 @@ account owner (Customer.account_manager) with a notification and a ToDo carrying
 
 The ToDo shows on the customer's timeline, which every reader of the customer sees, so its text is neutral; the
 reason (flag, score movement, explanation) is only in the notification, and only for an owner who may see risk
-data. A customer without an account owner gets no alert: the "Orphaned Customers" report lists them.
+data, rendered for that owner: amounts only when they may see finance figures too. A customer without an account owner gets no alert: the "Orphaned Customers" report lists them.
 
 Alerts never fail what caused them (a flag insert, the nightly job): errors are logged.
 """
@@ -11,11 +11,12 @@ Alerts never fail what caused them (a flag insert, the nightly job): errors are 
 from __future__ import annotations
 
 import frappe
+from frappe import _
 from frappe.utils import add_days, getdate, nowdate
 
-from customer_360.core import alerts
-from customer_360.core.capabilities import SEE_RISK
+from customer_360.core import alerts, health, messages
 from customer_360.permissions import get_capabilities
+from customer_360.risk_health import wording
 
 SCORE = "Customer Health Score"
 
@@ -24,9 +25,9 @@ def on_new_flag(flag) -> None:
 	"""Customer Risk Flag after_insert (rules and people alike)."""
 	try:
 		name = frappe.db.get_value("Customer", flag.customer, "customer_name") or flag.customer
-		_send(
-			alerts.flag_alert(flag.customer, name, flag.flag_type, flag.reason or ""), exclude=flag.raised_by
-		)
+		# A rule's reason with its figures (rendered per owner in _send); a person's reason as written.
+		reason = wording.load(flag.reason_code, flag.reason_params, flag.reason_figures, True) or flag.reason
+		_send(alerts.flag_alert(flag.customer, name, flag.flag_type, reason or ""), exclude=flag.raised_by)
 	except Exception:
 		frappe.log_error("customer_360: could not send a risk flag alert")
 
@@ -38,13 +39,14 @@ def score_drops(scope: list[str] | None, today) -> list[alerts.Alert]:
 	scoped = " and t.customer in %(customers)s" if scope is not None else ""
 	rows = frappe.db.sql(
 		f"""
-		select t.customer, c.customer_name, t.score, max(p.score) as peak, t.explanation
+		select t.customer, c.customer_name, t.score, max(p.score) as peak, t.explanation,
+			t.explanation_codes, t.figures
 		from `tab{SCORE}` t
 		join `tab{SCORE}` p on p.customer = t.customer and p.band != ''
 			and p.score_date >= %(since)s and p.score_date < %(today)s
 		join `tabCustomer` c on c.name = t.customer
 		where t.score_date = %(today)s and t.band != '' {scoped}
-		group by t.customer, c.customer_name, t.score, t.explanation
+		group by t.customer, c.customer_name, t.score, t.explanation, t.explanation_codes, t.figures
 		having max(p.score) - t.score > %(points)s""",
 		{
 			"today": today,
@@ -55,11 +57,17 @@ def score_drops(scope: list[str] | None, today) -> list[alerts.Alert]:
 		as_dict=True,
 	)
 	return [
-		alerts.drop_alert(
-			r.customer, r.customer_name or r.customer, r.peak, r.score, (r.explanation or "").splitlines()
-		)
+		alerts.drop_alert(r.customer, r.customer_name or r.customer, r.peak, r.score, _explanation(r))
 		for r in rows
 	]
+
+
+def _explanation(row) -> list:
+	"""The score's explanation lines with their figures (rendered per owner); a row written before codes
+	existed has only text, which may quote amounts: it counts as finance as a whole."""
+	if row.explanation_codes:
+		return health.join_explanation(wording.parse(row.explanation_codes), wording.parse(row.figures))
+	return [messages.Message.coerce(line) for line in (row.explanation or "").splitlines() if line.strip()]
 
 
 def send_drop_alerts(scope: list[str] | None, today) -> int:
@@ -91,6 +99,10 @@ def _recently_alerted(alert: alerts.Alert, today) -> bool:
 	)
 
 
+def _html(text: str) -> str:
+	return "<br>".join(frappe.utils.escape_html(line) for line in text.splitlines())
+
+
 def _owner(customer: str) -> str | None:
 	owner = frappe.db.get_value("Customer", customer, "account_manager")
 	if owner and frappe.db.get_value("User", owner, "enabled"):
@@ -102,7 +114,9 @@ def _send(alert: alerts.Alert, exclude: str | None = None) -> int:
 	owner = _owner(alert.customer)
 	if not owner or owner == exclude:
 		return 0  # nobody to tell, or the owner raised the flag themselves
-	sees_risk = owner == "Administrator" or get_capabilities(owner).has(SEE_RISK)
+	caps = get_capabilities(owner)
+	sees_risk = owner == "Administrator" or caps.see_risk
+	sees_finance = owner == "Administrator" or caps.see_finance
 	frappe.get_doc(
 		{
 			"doctype": "Notification Log",
@@ -111,7 +125,7 @@ def _send(alert: alerts.Alert, exclude: str | None = None) -> int:
 			"document_type": "Customer",
 			"document_name": alert.customer,
 			"subject": alert.subject if sees_risk else alert.neutral_subject,
-			"email_content": alert.detail.replace("\n", "<br>") if sees_risk else "",
+			"email_content": _html(alert.detail_for(_, sees_finance)) if sees_risk else "",
 		}
 	).insert(ignore_permissions=True)
 	customer_name = frappe.db.get_value("Customer", alert.customer, "customer_name") or alert.customer

@@ -19,7 +19,7 @@ from frappe import _
 
 from customer_360.core import risk
 from customer_360.core.risk import Detection
-from customer_360.risk_health import evidence
+from customer_360.risk_health import evidence, wording
 from customer_360.risk_health.common import Windows
 from customer_360.risk_health.facts import active_flags
 
@@ -100,6 +100,8 @@ def _guarded(changes: FlagChanges, counter: str, fn, *args) -> None:
 
 
 def _raise(customer: str, detection: Detection) -> None:
+	# Every reader of the flag sees `reason`: it is written without amounts; the API renders per reader.
+	stored = wording.for_storage(detection.reason)
 	doc = frappe.get_doc(
 		{
 			"doctype": FLAG,
@@ -107,7 +109,10 @@ def _raise(customer: str, detection: Detection) -> None:
 			"flag_type": detection.flag_type,
 			"status": "active",
 			"source": "automatic",
-			"reason": detection.reason,
+			"reason": stored["text"],
+			"reason_code": stored["code"],
+			"reason_params": stored["params"],
+			"reason_figures": stored["figures"],
 			"evidence": [
 				{"reference_doctype": dt, "reference_name": name} for dt, name in detection.evidence
 			],

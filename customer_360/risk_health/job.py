@@ -15,8 +15,9 @@ import time
 import frappe
 from frappe.utils import getdate, now_datetime, nowdate
 
-from customer_360.core import health, risk
-from customer_360.risk_health import alerts, flags
+from customer_360.core import health, messages, risk
+from customer_360.core.health_explain import explain_change
+from customer_360.risk_health import alerts, flags, wording
 from customer_360.risk_health.common import Windows
 from customer_360.risk_health.config import Config, load_config
 from customer_360.risk_health.customer_signals import forget_signals
@@ -28,6 +29,7 @@ CHUNK = 1000  # rows per INSERT statement
 COLUMNS = (
 	"name", "creation", "modified", "owner", "modified_by", "docstatus", "idx",
 	"customer", "score_date", "score", "band", "factors", "explanation", "previous_score", "previous_band",
+	"explanation_codes", "figures",
 )  # fmt: skip
 _KEPT = ("name", "creation", "owner", "docstatus", "idx", "customer", "score_date")
 
@@ -81,7 +83,9 @@ def score_rows(facts: dict, config: Config, today, previous: dict) -> list[tuple
 	for customer, (cf, _rf, _x) in facts.items():
 		result = health.score(cf, today, config.weights, config.bands)
 		before = previous.get(customer)
-		lines = health.explain_change(before, result)
+		lines = explain_change(before, result)
+		# Readers of the row may lack see_finance: amounts go to `figures` (permlevel 1), never into the text.
+		factors, explained, figures = health.split_result(result, lines)
 		rows.append(
 			(
 				frappe.generate_hash(length=10),
@@ -96,10 +100,12 @@ def score_rows(facts: dict, config: Config, today, previous: dict) -> list[tuple
 				# Int columns cannot be NULL in Frappe: an empty band is what says "no data".
 				result.score or 0,
 				result.band or "",
-				json.dumps(result.as_dict()["factors"], separators=(",", ":")),
-				"\n".join(lines),
+				_json(factors),
+				"\n".join(messages.render_all(lines, see_finance=False)),
 				(before.score or 0) if before else 0,
 				(before.band or "") if before else "",
+				_json(explained),
+				_json(figures),
 			)
 		)
 	return rows
@@ -124,7 +130,7 @@ def previous_results(scope: list[str] | None, today) -> dict[str, health.HealthR
 	scoped = " and customer in %(customers)s" if scope is not None else ""
 	rows = frappe.db.sql(
 		f"""
-		select h.customer, h.score, h.band, h.factors
+		select h.customer, h.score, h.band, h.factors, h.figures
 		from `tab{SCORE}` h
 		join (
 			select customer, max(score_date) as day from `tab{SCORE}`
@@ -137,17 +143,18 @@ def previous_results(scope: list[str] | None, today) -> dict[str, health.HealthR
 	return {r.customer: stored_result(r) for r in rows}
 
 
-def stored_result(row) -> health.HealthResult:
-	factors = row.get("factors")
-	if isinstance(factors, str):
-		factors = json.loads(factors or "[]")
-	return health.HealthResult.from_dict(
-		{
-			"score": row.get("score") if row.get("band") else None,
-			"band": row.get("band") or None,
-			"factors": factors,
-		}
+def stored_result(row, see_finance: bool = True) -> health.HealthResult:
+	"""A stored score; its finance figures only with see_finance (the job compares full results)."""
+	return health.join_result(
+		row.get("score") if row.get("band") else None,
+		row.get("band") or None,
+		wording.parse(row.get("factors")) or [],
+		wording.parse(row.get("figures")) if see_finance else None,
 	)
+
+
+def _json(value) -> str:
+	return json.dumps(value, separators=(",", ":"), default=str)
 
 
 # --- after a document changes ---------------------------------------------------------------------------------
@@ -165,6 +172,13 @@ def enqueue_recompute(customer: str) -> None:
 		enqueue_after_commit=True,
 		customer=customer,
 	)
+	if frappe.flags.in_test:
+		# Integration tests wait for the jobs their commits caused (customer_360.tests.jobs): this one too, or
+		# it lands after a test has planted the scores it asserts on.
+		from frappe.utils.background_jobs import create_job_id
+
+		job = create_job_id(f"customer_360:health:{customer}")
+		frappe.local.c360_test_jobs = [*getattr(frappe.local, "c360_test_jobs", []), job]
 
 
 def on_customer_document(doc, method=None):

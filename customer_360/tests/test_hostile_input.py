@@ -8,7 +8,7 @@ import frappe
 from frappe.utils import add_days, nowdate
 
 from customer_360 import indexer
-from customer_360.api import directory, interactions, notes, overview
+from customer_360.api import directory, interactions, next_steps, notes, overview
 from customer_360.api.timeline import get_timeline
 from customer_360.permissions import check_customer_read
 from customer_360.tests import erp
@@ -95,6 +95,18 @@ class TestTasksAndInput(C360TestCase):
 		self.assertRaises(frappe.PermissionError, interactions.create_task, customer, "Call them", outsider)
 		task = interactions.create_task(customer, "Call them", insider)  # positive control
 		self.assertEqual(task["allocated_to"], insider)
+
+	def test_a_finance_suggestion_is_dismissed_only_by_who_may_see_it(self):
+		customer = make_customer()
+		frappe.set_user(make_user(["Sales User"]))
+		self.assertRaises(
+			frappe.PermissionError, next_steps.dismiss_suggestion, customer, "payment_reminder", "not now"
+		)
+		frappe.set_user(make_user(["Accounts Manager", "Sales User"]))
+		# positive control: past the capability, the finance user is told there is nothing to dismiss
+		kind, _ = _message_of(next_steps.dismiss_suggestion, customer, "payment_reminder", "not now")
+		self.assertFalse(issubclass(kind, frappe.PermissionError))
+		self.assertTrue(issubclass(kind, frappe.ValidationError))
 
 	def test_bad_input_is_a_validation_error_with_an_escaped_message(self):
 		customer = make_customer()

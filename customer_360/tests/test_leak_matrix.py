@@ -6,6 +6,10 @@ REST resource (frappe.client), get_list, get_doc, Report View, export, print, so
 search and the portfolio reports. For each role the capabilities come from the default settings; a role without
 a capability must never see the figure on any path (refused, masked or absent all pass). Positive controls make
 sure the matrix can fail: a role with the capability does see the figure where it may read.
+
+The split configurations (Customer 360 Settings rows): a role with risk but not finance reads flags, scores and
+suggestion decisions without any amount on any path; a role with finance but not risk sees money and no risk
+data; a user limited by a User Permission to another customer sees none of this customer's decisions.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from frappe.desk.reportview import get as reportview_get
 from frappe.utils import add_days, nowdate
 
 from customer_360.api import health as health_api
+from customer_360.api import next_steps as next_steps_api
 from customer_360.api import overview
 from customer_360.api import risk as risk_api
 from customer_360.api.timeline import get_timeline
@@ -25,9 +30,15 @@ from customer_360.permissions import get_capabilities
 from customer_360.risk_health import job
 from customer_360.tests import erp
 from customer_360.tests.jobs import wait_for_jobs
+from customer_360.tests.test_risk_health import role_capability
 from customer_360.tests.utils import C360TestCase, make_customer, make_user
 
 FLAG, SCORE, EVENT = "Customer Risk Flag", "Customer Health Score", "Customer Timeline Event"
+DECISION = "Customer Suggestion Decision"
+# Every stored field of a reason or explanation, the finance figures' own field included.
+FLAG_FIELDS = ["name", "reason", "reason_code", "reason_params", "reason_figures"]
+SCORE_FIELDS = ["name", "score", "explanation", "factors", "explanation_codes", "figures"]
+DECISION_FIELDS = ["name", "suggestion_key", "suggestion_reason", "reason_params", "reason_figures"]
 AMOUNT = 8765.43
 FINANCE_MARKS = ("8765.43", "8,765.43")
 RISK_MARK = "zqriskzq"
@@ -59,12 +70,19 @@ class TestLeakMatrix(C360TestCase):
 		cls.invoice = erp.sales_invoice(cls.customer, rate=AMOUNT, posting_date=add_days(nowdate(), -100))
 		wait_for_jobs()  # the timeline event
 		frappe.flags.c360_hooks_off = True  # scores: the test recomputes by itself
+		# A score before the invoice fell due, so today's explanation says how much became overdue.
+		job.recompute_customer(cls.customer, today=add_days(nowdate(), -95))
 		job.recompute_customer(cls.customer)
+		# An accepted payment reminder: a decision (and a ToDo) about money.
+		cls.accepted = next_steps_api.accept_suggestion(cls.customer, "payment_reminder")
+		cls.decision = frappe.get_all(DECISION, {"customer": cls.customer}, pluck="name")[0]
 		cls.manual = risk_api.raise_flag(cls.customer, "manual_flag", f"{RISK_MARK} reason")["name"]
 		cls.auto = frappe.get_all(
 			FLAG, {"customer": cls.customer, "flag_type": "overdue_payment"}, pluck="name"
 		)[0]
-		cls.score = frappe.get_all(SCORE, {"customer": cls.customer}, pluck="name")[0]
+		cls.score = frappe.get_all(SCORE, {"customer": cls.customer, "score_date": nowdate()}, pluck="name")[
+			0
+		]
 		cls.event = frappe.get_all(
 			EVENT, {"customer": cls.customer, "source_name": cls.invoice.name}, pluck="name"
 		)[0]
@@ -203,3 +221,98 @@ class TestLeakMatrix(C360TestCase):
 			("System Manager", "risk", "flag print"),
 		):
 			self.assertTrue(seen_by[role, figure, path], f"{role} should see {figure} via {path}")
+
+	# --- split capabilities ------------------------------------------------------------------------------------
+
+	def amount_paths(self, user: str) -> dict[str, str]:
+		"""Every path on which a flag reason, a score's details or a suggestion's reason reaches `user`."""
+		frappe.set_user(user)
+		seen = {
+			"api get_flags": self.call(risk_api.get_flags, self.customer, include_resolved=True),
+			"api get_health": self.call(health_api.get_health, self.customer),
+			"api get_suggestions": self.call(next_steps_api.get_suggestions, self.customer),
+		}
+		for doctype, name, fields, sort in (
+			(FLAG, self.auto, FLAG_FIELDS, "reason"),
+			(SCORE, self.score, SCORE_FIELDS, "score"),
+			(DECISION, self.decision, DECISION_FIELDS, "suggestion_key"),
+		):
+			for path, text in self.paths(doctype, name, fields, sort).items():
+				# Raw get_doc is server code, not a path to a user: what users reach is the form (below)
+				# and REST, which both drop fields above the user's permlevel (the figures' field).
+				if path != "get_doc":
+					seen[f"{doctype} {path}"] = text
+			seen[f"{doctype} form"] = self.form(doctype, name)
+		frappe.set_user("Administrator")
+		return seen
+
+	def form(self, doctype: str, name: str) -> str:
+		from frappe.desk.form.load import getdoc
+
+		frappe.local.response = frappe._dict(docs=[])
+		try:
+			getdoc(doctype, name)
+		except frappe.PermissionError:
+			return REFUSED
+		finally:
+			frappe.clear_messages()
+		return _text(frappe.local.response.get("docs"))
+
+	def test_split_capabilities_show_no_amount_to_risk_without_finance(self):
+		risk_only, finance_only = self.users["Sales Manager"], self.users["Accounts Manager"]
+		with role_capability("Sales Manager", see_finance=0), role_capability("Accounts Manager", see_risk=0):
+			caps, fin_caps = get_capabilities(risk_only), get_capabilities(finance_only)
+			self.assertEqual((caps.see_risk, caps.see_finance), (True, False))
+			self.assertEqual((fin_caps.see_risk, fin_caps.see_finance), (False, True))
+			seen = self.amount_paths(risk_only)
+			leaks = [p for p, text in seen.items() if any(m in text for m in FINANCE_MARKS)]
+			self.assertEqual(leaks, [])
+			# Positive controls: the risk-only role does read the flag, its reason and the score, figure-free.
+			flags = json.loads(seen["api get_flags"])["flags"]
+			auto = next(f for f in flags if f["name"] == self.auto)
+			self.assertRegex(auto["reason"], r"^1 invoice overdue more than 30 days \(oldest \d+ days\)$")
+			self.assertIn(self.auto, seen[f"{FLAG} rest list"])
+			self.assertIn("overdue more than", seen[f"{FLAG} rest get"])
+			health = json.loads(seen["api get_health"])
+			self.assertIsNotNone(health["score"])
+			self.assertTrue(any("became overdue" in line for line in health["explanation"]), health)
+			self.assertIn(self.score, seen[f"{SCORE} report view"])
+			# A payment reminder's decision needs the finance capability: not listed for risk-only.
+			self.assertNotIn(self.decision, seen[f"{DECISION} get_list"])
+			self.assertEqual(seen[f"{DECISION} rest get"], REFUSED)
+
+			# Finance without risk: money yes, flags and scores no; the decision yes, its text figure-free.
+			frappe.set_user(finance_only)
+			self.assertTrue(any(m in self.call(overview.get_money, self.customer) for m in FINANCE_MARKS))
+			self.assertEqual(frappe.get_list(FLAG, filters={"customer": self.customer}), [])
+			self.assertTrue(json.loads(self.call(risk_api.get_flags, self.customer))["masked"])
+			decisions = self.call(frappe.client.get_list, DECISION, fields=DECISION_FIELDS)
+			self.assertIn(self.decision, decisions)
+			self.assertFalse(any(m in decisions for m in FINANCE_MARKS), decisions)
+			frappe.set_user("Administrator")
+
+		# With both capabilities the same APIs do render the amount (the checks above could fail).
+		full = self.amount_paths(risk_only)  # the settings are back: Sales Manager sees finance again
+		for path in ("api get_flags", "api get_health"):
+			self.assertTrue(any(m in full[path] for m in FINANCE_MARKS), (path, full[path]))
+		# The ToDo of the accepted suggestion is read by everyone who may read the customer: no amount.
+		todo = frappe.db.get_value("ToDo", self.accepted["todo"], "description")
+		self.assertIn("payment reminder", todo.lower())
+		self.assertFalse(any(m in todo for m in FINANCE_MARKS), todo)
+
+	def test_decisions_follow_the_customer_read_permission(self):
+		# Customer 360 Manager has DocPerm on decisions but (alone) no read on Customer: no decision either.
+		no_customers = make_user(["Customer 360 Manager"])
+		other = make_customer()
+		limited = make_user(["Sales Manager"])  # may read one other customer only (a User Permission)
+		frappe.get_doc(
+			{"doctype": "User Permission", "user": limited, "allow": "Customer", "for_value": other}
+		).insert(ignore_permissions=True)
+		frappe.db.commit()
+		for user in (no_customers, limited):
+			seen = self.amount_paths(user)
+			for path in ("get_list", "rest list", "report view", "export"):
+				self.assertNotIn(self.decision, seen[f"{DECISION} {path}"], (user, path))
+			self.assertEqual(seen[f"{DECISION} rest get"], REFUSED, user)
+		# Positive control: the same role without the restriction reads the decision.
+		self.assertIn(self.decision, self.amount_paths(self.users["Sales Manager"])[f"{DECISION} get_list"])

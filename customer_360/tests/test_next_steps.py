@@ -11,6 +11,7 @@ import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import ClassVar
+from unittest.mock import patch
 
 import frappe
 from frappe.utils import add_days, getdate, now_datetime, nowdate
@@ -18,7 +19,7 @@ from frappe.utils.password import set_encrypted_password
 
 from customer_360.api import next_steps as api
 from customer_360.core import next_steps as core
-from customer_360.next_steps import digest
+from customer_360.next_steps import assistant, digest
 from customer_360.tests import erp
 from customer_360.tests.jobs import wait_for_jobs
 from customer_360.tests.utils import C360TestCase, make_customer, make_user
@@ -411,6 +412,8 @@ class _StandIn(BaseHTTPRequestHandler):
 			if "Draft a short" in body["messages"][1]["content"]
 			else "STAND-IN BRIEFING\n\nAll good."
 		)
+		if self.mode == "huge":
+			reply = "x" * (1024 * 1024)  # a megabyte of "briefing"
 		if self.mode == "garbage":
 			payload = b"{not json"
 		else:
@@ -466,6 +469,26 @@ class TestAssistant(C360TestCase):
 		super().setUp()
 		_StandIn.mode = "ok"
 		_StandIn.requests = []
+
+	def test_an_oversized_reply_is_refused(self):
+		_StandIn.mode = "huge"
+		with self.assertRaises(assistant.AssistantUnavailable) as e:
+			assistant.complete([{"role": "system", "content": "x"}, {"role": "user", "content": "x"}])
+		self.assertIn("kB", str(e.exception))
+		_StandIn.mode = "ok"  # positive control: a normal reply goes through
+		self.assertIn(
+			"STAND-IN",
+			assistant.complete([{"role": "system", "content": "x"}, {"role": "user", "content": "x"}]),
+		)
+
+	def test_model_calls_are_rate_limited_per_user(self):
+		frappe.set_user(make_user(MANAGER_ROLES))  # a user with no calls counted yet
+		messages = [{"role": "system", "content": "x"}, {"role": "user", "content": "x"}]
+		with patch.object(assistant, "CALLS_PER_MINUTE", 2), patch.object(assistant, "CALLS_PER_DAY", 1000):
+			assistant.complete(messages)
+			assistant.complete(messages)
+			self.assertRaises(assistant.AssistantUnavailable, assistant.complete, messages)
+		self.assertEqual(len(_StandIn.requests), 2)  # the third never reached the model
 
 	def test_model_briefing_is_a_draft_fed_only_what_the_user_may_see(self):
 		frappe.set_user(self.sales)

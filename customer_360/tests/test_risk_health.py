@@ -245,7 +245,14 @@ class TestDetectionAndScores(HooksOff):
 		lines = row.explanation.splitlines()
 		self.assertTrue(any(line.startswith(MINUS) and "became overdue" in line for line in lines), lines)
 		self.assertTrue(any("new risk flag: overdue payment" in line for line in lines), lines)
-		self.assertEqual(health_api.get_health(c)["explanation"], lines)
+		# The stored text is read by every reader of the row: no amount; the API renders it per reader.
+		self.assertNotIn("900", row.explanation)
+		explained = health_api.get_health(c)["explanation"]
+		self.assertEqual(len(explained), len(lines))
+		self.assertTrue(any(line.endswith(": 900 became overdue") for line in explained), explained)
+		with role_capability("Sales Manager", see_finance=0):
+			frappe.set_user(make_user(["Sales Manager"]))
+			self.assertEqual(health_api.get_health(c)["explanation"], lines)
 
 
 class TestAlerts(HooksOff):
@@ -289,6 +296,28 @@ class TestAlerts(HooksOff):
 		self.assertNotIn("zqsecretzq", note.subject + (note.email_content or ""))
 		self.assertNotIn("flag", note.subject.lower())
 		self.assertEqual(len(self.todos(owner, c)), 1)
+
+	def test_the_alert_names_an_amount_only_to_an_owner_who_may_see_finance(self):
+		with role_capability("Support Team", see_finance=0):
+			owner = make_user(["Support Team"])
+			c = make_customer(account_manager=owner)
+			erp.sales_invoice(c, rate=4321.5, posting_date=days_ago(100))
+			job.recompute_customer(c)
+			[note] = self.notifications(owner, c)
+		self.assertIn("Overdue payment", note.subject)
+		self.assertIn("1 invoice overdue more than 30 days (oldest", note.email_content)
+		self.assertNotIn("4,321.5", note.email_content)
+		self.assertNotIn("4321.5", note.email_content)
+		# Positive control: an owner who may see finance gets the amount.
+		owner = make_user(["Support Team"])
+		c = make_customer(account_manager=owner)
+		erp.sales_invoice(c, rate=4321.5, posting_date=days_ago(100))
+		job.recompute_customer(c)
+		[note] = self.notifications(owner, c)
+		self.assertIn("4,321.50 owed", note.email_content)
+		# The flag's stored reason is read by everyone with the risk capability: no amount in it.
+		reason = frappe.db.get_value(FLAG, {"customer": c, "flag_type": "overdue_payment"}, "reason")
+		self.assertRegex(reason, r"^1 invoice overdue more than 30 days \(oldest \d+ days\)$")
 
 	def test_no_alert_for_the_owner_who_raised_the_flag_or_without_owner(self):
 		owner = make_user(["Accounts Manager"])

@@ -14,6 +14,7 @@ from frappe import _
 from frappe.model.document import Document
 from frappe.utils import getdate, now_datetime, nowdate
 
+from customer_360.compat import NO_OBJECTION
 from customer_360.core import risk
 from customer_360.core.capabilities import MANAGE_FLAGS, SEE_RISK
 from customer_360.permissions import get_capabilities
@@ -27,6 +28,9 @@ class CustomerRiskFlag(Document):
 	def validate(self):
 		self._validate_type()
 		self.reason = (self.reason or "").strip()
+		if self.source != "automatic":
+			# A person's reason is their own text; only the rules store a reason as code + parameters.
+			self.reason_code = self.reason_params = self.reason_figures = None
 		if not self.reason:
 			frappe.throw(_("A risk flag needs a reason."), frappe.ValidationError)
 		if self.is_new():
@@ -95,16 +99,16 @@ def _always_allowed(user: str) -> bool:
 
 
 def has_permission(doc, ptype=None, user=None, debug=False):
-	"""Deny (False) without the capability; None leaves the decision to DocPerm (controllers cannot grant)."""
+	"""Deny (False) without the capability; NO_OBJECTION leaves the decision to DocPerm (controllers cannot grant)."""
 	user = user or frappe.session.user
 	if _always_allowed(user):
-		return None
+		return NO_OBJECTION
 	caps = get_capabilities(user)
 	if not caps.see_risk:
 		return False
 	if ptype is None or ptype in READ_RIGHTS:
-		return None
-	return None if caps.manage_flags else False
+		return NO_OBJECTION
+	return NO_OBJECTION if caps.manage_flags else False
 
 
 def get_permission_query_conditions(user=None, doctype=None):
