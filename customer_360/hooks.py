@@ -76,12 +76,18 @@ has_permission = {
 	"Customer Health Score": f"{_DT}.customer_risk_flag.customer_risk_flag.has_permission",
 	# Note events carry the note's text: scopes apply to the index table too.
 	"Customer Timeline Event": f"{_DT}.customer_timeline_event.customer_timeline_event.has_permission",
+	# A merge log names customers: only for who may read them all (and may merge).
+	"Customer Merge Log": "customer_360.merge.access.has_log_permission",
+	# Decisions: the customer's readers holding the capability the suggestion needs.
+	"Customer Suggestion Decision": f"{_DT}.customer_suggestion_decision.customer_suggestion_decision.has_permission",
 }
 permission_query_conditions = {
 	"Customer Note": f"{_DT}.customer_note.customer_note.get_permission_query_conditions",
 	"Customer Risk Flag": f"{_DT}.customer_risk_flag.customer_risk_flag.get_permission_query_conditions",
 	"Customer Health Score": f"{_DT}.customer_risk_flag.customer_risk_flag.get_permission_query_conditions",
 	"Customer Timeline Event": f"{_DT}.customer_timeline_event.customer_timeline_event.get_permission_query_conditions",
+	"Customer Merge Log": "customer_360.merge.access.log_query_condition",
+	"Customer Suggestion Decision": f"{_DT}.customer_suggestion_decision.customer_suggestion_decision.get_permission_query_conditions",
 }
 
 # Our index rows link to Customer, Contact, Company and to their source documents: they must never block
@@ -101,4 +107,6 @@ scheduler_events = {
 	"daily_long": ["customer_360.risk_health.job.recompute_all"],
 	# Each account manager's digest of their customers (switchable off in Customer 360 Settings).
 	"weekly_long": ["customer_360.next_steps.digest.send_weekly_digests"],
+	# A merge or undo whose worker died is marked within minutes, so it can be undone or retried.
+	"cron": {"*/3 * * * *": ["customer_360.merge.state.watchdog"]},
 }

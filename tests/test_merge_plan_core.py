@@ -247,3 +247,52 @@ def test_lock_keys_collide_whatever_the_order():
 	assert mp.lock_keys(["B", "A", " B", ""]) == ["customer_360:merge_lock:A", "customer_360:merge_lock:B"]
 	assert mp.lock_keys(["A", "B"]) == mp.lock_keys(["B", "A"])
 	assert set(mp.lock_keys(["C", "B"])) & set(mp.lock_keys(["A", "B"])) == {"customer_360:merge_lock:B"}
+
+
+def test_request_shape_needs_no_database_and_caps_the_duplicates():
+	assert mp.request_shape(" A ", ["B", "B ", "C"]) == ("A", ["B", "C"])
+	with pytest.raises(MergeError) as e:
+		mp.request_shape("A", [f"L{i}" for i in range(21)], max_losers=20)
+	assert (e.value.code, e.value.params) == ("too_many", {"limit": 20})
+
+
+@pytest.mark.parametrize(
+	"kwargs, code, params",
+	[
+		({"survivor": "", "losers": ["B"]}, "no_survivor", {}),
+		({"survivor": "A", "losers": ["A"]}, "itself", {"customer": "A"}),
+		({"survivor": "A", "losers": ["Y", "X"]}, "unknown", {"customers": ["X", "Y"]}),
+		({"survivor": "A", "losers": ["B"], "disabled": {"A": True}}, "disabled", {"customer": "A"}),
+		({"survivor": "A", "losers": ["B", "C"], "locked": {"C", "A"}}, "busy", {"customers": ["A", "C"]}),
+	],
+)
+def test_merge_errors_carry_a_code_and_the_values_for_the_adapter_to_render(kwargs, code, params):
+	with pytest.raises(MergeError) as e:
+		validate(**kwargs)
+	assert (e.value.code, e.value.params) == (code, params)
+
+
+def test_field_choice_errors_carry_a_code():
+	with pytest.raises(MergeError) as e:
+		mp.resolve_fields(SURVIVOR, LOSERS, FIELDS, {"customer_group": "Z"})
+	assert (e.value.code, e.value.params) == ("not_merged", {"field": "customer_group", "customer": "Z"})
+
+
+@pytest.mark.parametrize(
+	"status, kwargs, dead",
+	[
+		(None, {"seconds_in_state": 5}, False),  # enqueued after commit: not in Redis yet
+		(None, {"seconds_in_state": 600}, True),  # never enqueued, or expired: nobody will run it
+		("queued", {"seconds_in_state": 86400}, False),  # a long queue is not a death
+		("deferred", {"seconds_in_state": 86400}, False),
+		("started", {"seconds_in_state": 3600, "worker_alive": True, "heartbeat_age": 20}, False),
+		("started", {"seconds_in_state": 60, "worker_alive": False, "heartbeat_age": 20}, True),
+		("started", {"seconds_in_state": 600, "worker_alive": None, "heartbeat_age": 900}, True),
+		("started", {"seconds_in_state": 600, "worker_alive": None, "heartbeat_age": None}, False),
+		("failed", {"seconds_in_state": 1}, True),
+		("stopped", {"seconds_in_state": 1}, True),
+		("finished", {"seconds_in_state": 1}, True),
+	],
+)
+def test_a_job_is_dead_when_nothing_will_finish_its_log(status, kwargs, dead):
+	assert mp.job_is_dead(status, **kwargs) is dead

@@ -4,7 +4,7 @@ import frappe
 from frappe import _
 from frappe.utils import getdate, nowdate
 
-from customer_360 import money
+from customer_360 import inputs, money
 from customer_360.messages import bold
 from customer_360.permissions import allowed_companies, check_customer_read, get_capabilities
 
@@ -64,10 +64,7 @@ def get_money(customer: str, company: str | None = None, as_on: str | None = Non
 	check_customer_read(customer)
 	if company and not frappe.db.exists("Company", company):
 		frappe.throw(_("Company {0} does not exist.").format(bold(company)), frappe.DoesNotExistError)
-	try:
-		as_on_date = getdate(as_on or nowdate())
-	except Exception:
-		frappe.throw(_("as_on must be a date (YYYY-MM-DD)."), frappe.ValidationError)
+	as_on_date = inputs.date(as_on, "As on") or getdate(nowdate())
 
 	customers = money.rolled_up_customers(customer)
 	allowed = allowed_companies()

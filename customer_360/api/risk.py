@@ -13,8 +13,10 @@ from frappe import _
 from frappe.query_builder import DocType
 from frappe.utils import getdate, nowdate
 
+from customer_360 import inputs
 from customer_360.core import risk
 from customer_360.core.capabilities import MANAGE_FLAGS, SEE_RISK
+from customer_360.messages import bold
 from customer_360.permissions import check_capability, check_customer_read, get_capabilities, has_capability
 from customer_360.risk_health import wording
 from customer_360.risk_health.config import load_config
@@ -27,6 +29,8 @@ FLAG_FIELDS = (
 	"resolved_by", "resolved_on", "resolution", "expires_on",
 )  # fmt: skip
 MAX_FLAGS = 200
+MAX_EVIDENCE = 50
+MAX_REASON = 2000
 STORED_REASON = ("reason_code", "reason_params", "reason_figures")
 
 
@@ -74,11 +78,11 @@ def raise_flag(
 	if flag_type not in risk.FLAG_TYPES:
 		frappe.throw(
 			_("Unknown risk flag type {0}. Use one of: {1}").format(
-				frappe.bold(flag_type or ""), ", ".join(risk.FLAG_TYPES)
+				bold(flag_type or ""), ", ".join(risk.FLAG_TYPES)
 			),
 			frappe.ValidationError,
 		)
-	reason = (reason or "").strip()
+	reason = (inputs.text(reason, "Reason", MAX_REASON) or "").strip()
 	if not reason:
 		frappe.throw(_("A reason is required to raise a risk flag."), frappe.ValidationError)
 	doc = frappe.get_doc(
@@ -102,9 +106,7 @@ def raise_flag(
 def resolve_flag(flag: str, resolution: str) -> dict:
 	customer = frappe.db.get_value(FLAG, flag, "customer") if flag and isinstance(flag, str) else None
 	if not customer:
-		frappe.throw(
-			_("Risk flag {0} does not exist.").format(frappe.bold(flag or "")), frappe.DoesNotExistError
-		)
+		frappe.throw(_("Risk flag {0} does not exist.").format(bold(flag or "")), frappe.DoesNotExistError)
 	check_customer_read(customer)
 	check_capability(MANAGE_FLAGS)
 	resolution = (resolution or "").strip()
@@ -112,9 +114,7 @@ def resolve_flag(flag: str, resolution: str) -> dict:
 		frappe.throw(_("Say how the risk flag was resolved."), frappe.ValidationError)
 	doc = frappe.get_doc(FLAG, flag, for_update=True)
 	if doc.status == "resolved":
-		frappe.throw(
-			_("Risk flag {0} is already resolved.").format(frappe.bold(flag)), frappe.ValidationError
-		)
+		frappe.throw(_("Risk flag {0} is already resolved.").format(bold(flag)), frappe.ValidationError)
 	doc.status = "resolved"
 	doc.resolution = resolution
 	doc.flags.ignore_links = True  # evidence may name a document deleted since; that must not block resolving
@@ -133,12 +133,7 @@ def _under_review(customer: str) -> bool | None:
 def _expiry(expires_on: str | None):
 	if not expires_on:
 		return None
-	try:
-		day = getdate(expires_on)
-	except Exception:
-		day = None
-	if not day:
-		frappe.throw(_("expires_on must be a date (YYYY-MM-DD)."), frappe.ValidationError)
+	day = inputs.date(expires_on, "Expires on")
 	if day < getdate(nowdate()):
 		frappe.throw(_("The expiry date of a new risk flag cannot be in the past."), frappe.ValidationError)
 	return day
@@ -147,9 +142,7 @@ def _expiry(expires_on: str | None):
 def _evidence_rows(evidence) -> list[dict]:
 	if evidence in (None, "", []):
 		return []
-	items = frappe.parse_json(evidence) if isinstance(evidence, str) else evidence
-	if not isinstance(items, list):
-		frappe.throw(_("Evidence must be a list of documents."), frappe.ValidationError)
+	items = inputs.json_value(evidence, "Evidence", list, max_items=MAX_EVIDENCE)
 	rows = []
 	for item in items:
 		if isinstance(item, dict):
@@ -162,15 +155,16 @@ def _evidence_rows(evidence) -> list[dict]:
 			frappe.throw(
 				_("Each piece of evidence needs a document type and a name."), frappe.ValidationError
 			)
-		if not frappe.db.exists("DocType", doctype) or not frappe.db.exists(doctype, name):
+		# A user may cite only what they may read; one answer for "missing" and "not yours", so evidence
+		# never tells whether a document exists.
+		readable = (
+			frappe.db.exists("DocType", doctype)
+			and frappe.db.exists(doctype, name)
+			and frappe.has_permission(doctype, "read", doc=name)
+		)
+		if not readable:
 			frappe.throw(
-				_("Evidence {0} {1} does not exist.").format(_(doctype), frappe.bold(name)),
-				frappe.DoesNotExistError,
-			)
-		# A user may cite only what they may read: evidence must not reveal a document's existence to others.
-		if not frappe.has_permission(doctype, "read", doc=name):
-			frappe.throw(
-				_("You do not have permission to cite {0} {1}.").format(_(doctype), frappe.bold(name)),
+				_("You can cite only documents you may read: {0} {1}.").format(bold(doctype), bold(name)),
 				frappe.PermissionError,
 			)
 		rows.append({"reference_doctype": doctype, "reference_name": name, "note": (note or "")[:140]})

@@ -20,11 +20,35 @@ ROW_KINDS = ("link", "dynamic", "party", "child")
 
 
 class MergeError(ValueError):
-	"""A merge or undo request that cannot go ahead; the message is meant for the user."""
+	"""A merge or undo request that cannot go ahead. `str()` is an English sentence (logs, the pure tests);
+	`code` and `params` let the adapter render the sentence for the reader, translated and escaped."""
+
+	def __init__(self, message: str, code: str = "", **params):
+		super().__init__(message)
+		self.code = code
+		self.params = params
 
 
 def _names(names: Iterable[str]) -> str:
 	return ", ".join(sorted(names))
+
+
+def request_shape(
+	survivor: str, losers: Iterable[str], max_losers: int | None = None
+) -> tuple[str, list[str]]:
+	"""(survivor, losers) trimmed and de-duplicated in the order given, or MergeError: the checks that need no
+	database, so an adapter can run them before it looks anything up."""
+	survivor = (survivor or "").strip()
+	cleaned = list(dict.fromkeys(n.strip() for n in losers or () if n and n.strip()))
+	if not survivor:
+		raise MergeError("choose the customer that survives the merge", "no_survivor")
+	if not cleaned:
+		raise MergeError("choose at least one duplicate to merge into the survivor", "no_losers")
+	if survivor in cleaned:
+		raise MergeError(f"cannot merge a customer into itself: {survivor}", "itself", customer=survivor)
+	if max_losers is not None and len(cleaned) > max_losers:
+		raise MergeError(f"merge at most {max_losers} duplicates at a time", "too_many", limit=max_losers)
+	return survivor, cleaned
 
 
 def validate_request(
@@ -33,30 +57,31 @@ def validate_request(
 	exists: Mapping[str, bool],
 	disabled: Mapping[str, bool],
 	locked: set[str],
+	max_losers: int | None = None,
 ) -> list[str]:
 	"""The losers, trimmed and de-duplicated in the order given, or MergeError saying what is wrong.
 
 	A disabled loser is fine (merging away an old disabled copy is the usual case); a disabled survivor is
-	not, since everything would move onto a customer nobody can use.
+	not, since everything would move onto a customer nobody can use. `locked`: every customer a merge or
+	undo has not finished with (queued, running or undoing), whatever holds that state.
 	"""
-	survivor = (survivor or "").strip()
-	cleaned = list(dict.fromkeys(n.strip() for n in losers or () if n and n.strip()))
-	if not survivor:
-		raise MergeError("choose the customer that survives the merge")
-	if not cleaned:
-		raise MergeError("choose at least one duplicate to merge into the survivor")
-	if survivor in cleaned:
-		raise MergeError(f"cannot merge a customer into itself: {survivor}")
+	survivor, cleaned = request_shape(survivor, losers, max_losers)
 	unknown = [n for n in (survivor, *cleaned) if not exists.get(n)]
 	if unknown:
-		raise MergeError(f"unknown customer(s): {_names(unknown)}")
+		raise MergeError(f"unknown customer(s): {_names(unknown)}", "unknown", customers=sorted(unknown))
 	if disabled.get(survivor):
 		raise MergeError(
-			f"the surviving customer {survivor} is disabled; enable it or choose another survivor"
+			f"the surviving customer {survivor} is disabled; enable it or choose another survivor",
+			"disabled",
+			customer=survivor,
 		)
 	busy = {survivor, *cleaned} & set(locked)
 	if busy:
-		raise MergeError(f"already being merged or unmerged: {_names(busy)}; try again when that finishes")
+		raise MergeError(
+			f"already being merged or unmerged: {_names(busy)}; try again when that finishes",
+			"busy",
+			customers=sorted(busy),
+		)
 	return cleaned
 
 
@@ -104,14 +129,21 @@ def resolve_fields(
 	by_name = {c["name"]: c for c in (survivor, *losers)}
 	unknown_fields = sorted(set(choices) - set(fields))
 	if unknown_fields:
-		raise MergeError(f"no such field to choose: {_names(unknown_fields)}")
+		raise MergeError(
+			f"no such field to choose: {_names(unknown_fields)}", "no_field", fields=unknown_fields
+		)
 	updates = {}
 	for fieldname in fields:
 		current = survivor.get(fieldname)
 		if fieldname in choices:
 			chosen = choices[fieldname]
 			if chosen not in by_name:
-				raise MergeError(f"{fieldname}: {chosen} is not one of the customers being merged")
+				raise MergeError(
+					f"{fieldname}: {chosen} is not one of the customers being merged",
+					"not_merged",
+					field=fieldname,
+					customer=chosen,
+				)
 			value = by_name[chosen].get(fieldname)
 		elif _empty(current):
 			value = next((c.get(fieldname) for c in losers if not _empty(c.get(fieldname))), current)
@@ -248,3 +280,37 @@ def lock_keys(customers: Iterable[str]) -> list[str]:
 	"""One lock per customer, sorted, so a merge of A into B and an undo touching B collide on B and two
 	operations always take their locks in the same order (no deadlock)."""
 	return [LOCK_PREFIX + n for n in sorted({c.strip() for c in customers if c and c.strip()})]
+
+
+# ---------------------------------------------------------------- watchdog
+
+# RQ job states in which the job has not run yet: alive, however long the queue takes.
+WAITING = frozenset({"queued", "deferred", "scheduled"})
+
+
+def job_is_dead(
+	status: str | None,
+	*,
+	seconds_in_state: float,
+	worker_alive: bool | None = None,
+	heartbeat_age: float | None = None,
+	grace: float = 120,
+	stale: float = 180,
+) -> bool:
+	"""Whether the job behind a queued, running or undoing merge log is gone for good.
+
+	`status` is the RQ job's status, None when Redis has no such job. A job not in Redis yet is alive during
+	`grace` seconds (it is enqueued after the request commits); a waiting job is alive whatever the queue
+	delay; a started job is dead when its worker is gone or has not sent a heartbeat for `stale` seconds (a
+	killed worker leaves its job "started" for hours); any other state (finished, failed, stopped, canceled)
+	means the job ended without finishing the log.
+	"""
+	if status is None:
+		return seconds_in_state > grace
+	if status in WAITING:
+		return False
+	if status == "started":
+		if worker_alive is False:
+			return True
+		return heartbeat_age is not None and heartbeat_age > stale
+	return True

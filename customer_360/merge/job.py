@@ -10,6 +10,12 @@ Merge, in committed steps so the log's progress is real and the manifest always 
 3. move the timeline index, delete the losers, mark the log Done (one transaction).
 A failure leaves the log Failed with what moved so far in its manifest; undo reverses exactly that.
 
+A job first claims its log (customer_360.merge.state has the state machine): the log must still be in the state
+the request left it in (a watchdog may have marked it Failed meanwhile) and the customers' locks must be its own
+or free (they expire while a job waits in a long queue; another merge may hold them by then). A job that cannot
+claim refuses and marks its log Failed; it never touches the customers. While it runs, each committed step
+checks again that the log is still Running, so a job the watchdog gave up on stops at its next step.
+
 The loser is deleted, as ERPNext's own merge (rename with merge) does, so it leaves link pickers, lists and
 reports, and its name resolves to the survivor through the log (customer_360.merge.resolve). Disabling it
 instead would leave an empty twin in every list and a name nothing could reuse.
@@ -24,7 +30,7 @@ import json
 
 import frappe
 from frappe import _
-from frappe.utils import now_datetime
+from frappe.utils import escape_html, now_datetime
 from pymysql.converters import escape_string
 
 from customer_360.core.merge_plan import ManifestRow, UndoBlocker, resolve_fields, undo_blockers, undo_plan
@@ -162,23 +168,89 @@ def _publish(log: str, percent: float, status: str, description: str = "") -> No
 # ---------------------------------------------------------------- merge
 
 
+def _names(names) -> str:
+	return frappe.bold(escape_html(", ".join(names)))
+
+
+class _Abandoned(Exception):
+	"""The log left the state this job runs in (the watchdog marked it): stop without touching it."""
+
+
+class _NotMine(Exception):
+	"""The log is not in the state this job starts from (a duplicate run, or the watchdog marked it): leave
+	it alone."""
+
+
+def _claim(log: str, customers: list[str], expected: str) -> str | None:
+	"""None when this job may run; else why not (the job then refuses, see the module). Holds the log's row
+	lock until the caller commits. Raises _NotMine when the log is not `expected`."""
+	from customer_360.merge.state import busy_logs
+
+	status = frappe.db.get_value(LOG, log, "status", for_update=True)
+	if status != expected:
+		raise _NotMine(f"{log} is {status}, not {expected}")
+	others = lock.take(customers, log)
+	if others:
+		return _("{0} is locked by another merge or undo").format(_names(others))
+	elsewhere = sorted(n for n, c in busy_logs(customers).items() if n != log and c)
+	if elsewhere:
+		lock.release(customers, log)
+		return _("another merge or undo ({0}) has not finished with these customers").format(
+			escape_html(", ".join(elsewhere))
+		)
+	return None
+
+
+def _refuse(log: str, reason: str, expected: str, status: str = "Failed") -> None:
+	message = _("Refused when the job started: {0}").format(reason)
+	frappe.db.sql(
+		f"update `tab{LOG}` set status = %s, message = %s, finished = %s where name = %s and status = %s",
+		(status, message[:1000], now_datetime(), log, expected),
+	)
+	frappe.db.commit()
+	_publish(log, float(frappe.db.get_value(LOG, log, "progress") or 0), status, message)
+
+
+def _still(log: str, status: str) -> None:
+	"""Under the log's row lock: the log is still in `status`, else stop (the caller rolls back)."""
+	if frappe.db.get_value(LOG, log, "status", for_update=True) != status:
+		raise _Abandoned(log)
+
+
 def run_merge(log: str) -> None:
 	survivor, loser_rows = log_customers(log)
 	losers = [r.customer for r in loser_rows]
+	try:
+		refusal = _claim(log, [survivor, *losers], "Queued")
+	except _NotMine as e:
+		frappe.db.rollback()
+		frappe.logger("customer_360").info(f"merge job not run: {e}")
+		return
+	if refusal:
+		frappe.db.rollback()
+		_refuse(log, refusal, "Queued")
+		return
 	try:
 		_set(log, status="Running", started=now_datetime(), progress=0)
 		frappe.db.commit()
 		_publish(log, 1, "Running", _("Taking snapshots"))
 		recorder = _Recorder(log)
 		_prepare(log, survivor, loser_rows, recorder)
+		_still(log, "Running")
 		frappe.db.commit()
 		moved = _repoint(log, survivor, losers, recorder)
 		_finish(log, survivor, losers, moved)
+		_still(log, "Running")
+		_set(log, status="Done")
 		frappe.db.commit()
 		_publish(log, 100, "Done", _("Done"))
+	except _Abandoned:
+		frappe.db.rollback()  # the watchdog gave up on this job; what it committed is in the manifest
+		return
 	except Exception as e:
 		frappe.db.rollback()
-		message = _("The merge stopped: {0}").format(frappe.utils.strip_html(str(e)) or type(e).__name__)
+		reason = escape_html(frappe.utils.strip_html(str(e))) or type(e).__name__
+		message = _("The merge stopped: {0}").format(reason)
 		_set(log, status="Failed", finished=now_datetime(), message=message[:1000])
 		frappe.db.commit()
 		frappe.log_error(f"customer_360: merge {log} failed", reference_doctype=LOG, reference_name=log)
@@ -258,6 +330,7 @@ def _repoint(log: str, survivor: str, losers: list[str], recorder: _Recorder) ->
 			recorder.add(rows)
 			done += len(rows)
 			_publish(log, 5 + 85 * done / total, "Running", _("{0} of about {1} rows").format(done, total))
+			_still(log, "Running")
 			frappe.db.commit()
 			lock.refresh([survivor, *losers], log)
 	return done
@@ -281,12 +354,11 @@ def _finish(log: str, survivor: str, losers: list[str], moved: int) -> None:
 		(log, LOG),
 	)[0][0]
 	_set(
-		log, status="Done", finished=now_datetime(), progress=100, rows_moved=moved, documents_moved=documents,
-		message="",
+		log, finished=now_datetime(), progress=100, rows_moved=moved, documents_moved=documents, message="",
 	)  # fmt: skip
 	frappe.get_doc("Customer", survivor).add_comment(
 		"Edit",
-		_("merged {0} into {1} ({2})").format(frappe.bold(", ".join(losers)), frappe.bold(survivor), log),
+		_("merged {0} into {1} ({2})").format(_names(losers), _names([survivor]), escape_html(log)),
 	)
 	_reindex(merge_job_id(log), [tuple(s) for s in sources])
 
@@ -360,6 +432,16 @@ def run_undo(log: str) -> None:
 	losers = [r.customer for r in loser_rows]
 	before = "Done" if any(r.deleted for r in loser_rows) else "Failed"
 	try:
+		refusal = _claim(log, [survivor, *losers], "Undoing")
+	except _NotMine as e:
+		frappe.db.rollback()
+		frappe.logger("customer_360").info(f"undo job not run: {e}")
+		return
+	if refusal:
+		frappe.db.rollback()
+		_refuse(log, refusal, "Undoing", before)
+		return
+	try:
 		found = blockers(log)
 		if found:
 			_set(log, status=before, message=_refusal(found))
@@ -381,7 +463,11 @@ def run_undo(log: str) -> None:
 			f"update `tab{LOSER}` set deleted = 0 where parent = %s and parenttype = %s", (log, LOG)
 		)
 		message = (
-			_("Kept on {0}, changed since the merge: {1}").format(survivor, ", ".join(kept)) if kept else ""
+			_("Kept on {0}, changed since the merge: {1}").format(
+				_names([survivor]), escape_html(", ".join(kept))
+			)
+			if kept
+			else ""
 		)
 		_set(
 			log,
@@ -399,15 +485,19 @@ def run_undo(log: str) -> None:
 		frappe.get_doc("Customer", survivor).add_comment(
 			"Edit",
 			_("undid the merge of {0} into {1} ({2})").format(
-				frappe.bold(", ".join(losers)), frappe.bold(survivor), log
+				_names(losers), _names([survivor]), escape_html(log)
 			),
 		)
 		_reindex(undo_job_id(log), [*map(tuple, sources), *moved])
 		frappe.db.commit()
 		_publish(log, 100, "Undone", _("Undone"))
+	except _Abandoned:
+		frappe.db.rollback()  # the watchdog gave up on this undo: it changed nothing
+		return
 	except Exception as e:
 		frappe.db.rollback()
-		_set(log, status=before, message=_("The undo failed and changed nothing: {0}").format(str(e))[:1000])
+		reason = escape_html(frappe.utils.strip_html(str(e))) or type(e).__name__
+		_set(log, status=before, message=_("The undo failed and changed nothing: {0}").format(reason)[:1000])
 		frappe.db.commit()
 		frappe.log_error(f"customer_360: undo of {log} failed", reference_doctype=LOG, reference_name=log)
 		_publish(log, 100, before, _("Undo failed"))
@@ -416,7 +506,7 @@ def run_undo(log: str) -> None:
 
 
 def _refusal(found: list) -> str:
-	lines = [str(b) for b in found[:50]]
+	lines = [escape_html(str(b)) for b in found[:50]]
 	if len(found) > 50:
 		lines.append(_("… and {0} more").format(len(found) - 50))
 	return _("Undo refused:") + "\n" + "\n".join(lines)

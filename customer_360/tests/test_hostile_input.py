@@ -8,7 +8,7 @@ import frappe
 from frappe.utils import add_days, nowdate
 
 from customer_360 import indexer
-from customer_360.api import directory, interactions, next_steps, notes, overview
+from customer_360.api import directory, interactions, next_steps, notes, overview, risk
 from customer_360.api.timeline import get_timeline
 from customer_360.permissions import check_customer_read
 from customer_360.tests import erp
@@ -118,6 +118,12 @@ class TestTasksAndInput(C360TestCase):
 			(interactions.log_interaction, (customer, "call", "x" * 30_000), {}),
 			(notes.add_note, (customer, "x" * 30_000), {}),
 			(notes.add_note, (customer, "x"), {"scope": HOSTILE}),
+			(risk.raise_flag, (customer, HOSTILE, "x"), {}),
+			(risk.raise_flag, (customer, "manual_flag", "x"), {"evidence": "[{not json"}),
+			(risk.raise_flag, (customer, "manual_flag", "x"), {"evidence": '{"a": 1}'}),
+			(risk.raise_flag, (customer, "manual_flag", "x"), {"evidence": [["Customer", customer]] * 500}),
+			(risk.raise_flag, (customer, "manual_flag", "x"), {"expires_on": HOSTILE}),
+			(risk.raise_flag, (customer, "manual_flag", "x" * 30_000), {}),
 		]
 		for fn, args, kwargs in cases:
 			with self.subTest(fn=fn.__name__, kwargs=kwargs):
@@ -125,6 +131,17 @@ class TestTasksAndInput(C360TestCase):
 				self.assertTrue(issubclass(kind, frappe.ValidationError), kind)
 				self.assertNotIn("<img", text)
 		self.assertFalse(frappe.db.exists("Customer Interaction", {"customer": customer}))
+		self.assertFalse(frappe.db.exists("Customer Risk Flag", {"customer": customer}))
+
+	def test_evidence_does_not_tell_whether_a_document_exists(self):
+		customer = make_customer()
+		missing = [["Sales Invoice", "NO-SUCH-INVOICE-1"]]
+		kind, text = _message_of(risk.raise_flag, customer, "manual_flag", "x", evidence=missing)
+		self.assertTrue(issubclass(kind, frappe.PermissionError))  # the same answer as "not yours"
+		self.assertNotIn("does not exist", text)
+		invoice = erp.sales_invoice(customer, rate=10).name  # positive control: a readable document is cited
+		flag = risk.raise_flag(customer, "manual_flag", "x", evidence=[["Sales Invoice", invoice]])
+		self.assertEqual(flag["customer"], customer)
 
 
 class TestAssistantSettings(C360TestCase):

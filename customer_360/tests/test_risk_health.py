@@ -568,7 +568,7 @@ class TestVisibility(HooksOff):
 			risk_api.raise_flag(c, "manual_flag", "   ")
 		with self.assertRaisesRegex(frappe.ValidationError, "past"):
 			risk_api.raise_flag(c, "manual_flag", "x", expires_on=days_ago(1))
-		with self.assertRaises(frappe.DoesNotExistError):
+		with self.assertRaises(frappe.PermissionError):  # missing and unreadable get one answer
 			risk_api.raise_flag(c, "manual_flag", "x", evidence=[["Sales Invoice", "NO-SUCH-INVOICE-C360"]])
 		with self.assertRaises(frappe.DoesNotExistError):
 			risk_api.raise_flag("No Such Customer C360", "manual_flag", "x")

@@ -1,6 +1,7 @@
 """The manifest of one customer merge. Written only by customer_360.merge.job (as the merging user, with
 ignore_permissions); read through customer_360.api.merge or, for System Manager and Customer 360 Manager, the
-desk. Nothing here is edited by hand: every field is read-only."""
+desk. Either way only by a holder of the merge capability who may read every customer the log names (hooks.py:
+customer_360.merge.access). Nothing here is edited by hand: every field is read-only."""
 
 import frappe
 from frappe import _

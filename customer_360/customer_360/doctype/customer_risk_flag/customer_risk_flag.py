@@ -17,6 +17,7 @@ from frappe.utils import getdate, now_datetime, nowdate
 from customer_360.compat import NO_OBJECTION
 from customer_360.core import risk
 from customer_360.core.capabilities import MANAGE_FLAGS, SEE_RISK
+from customer_360.messages import bold
 from customer_360.permissions import get_capabilities
 
 GUARDED = ("Customer Risk Flag", "Customer Health Score")
@@ -68,15 +69,13 @@ class CustomerRiskFlag(Document):
 		if self.flag_type not in risk.FLAG_TYPES:
 			frappe.throw(
 				_("Unknown risk flag type {0}. Use one of: {1}").format(
-					frappe.bold(self.flag_type or ""), ", ".join(risk.FLAG_TYPES)
+					bold(self.flag_type or ""), ", ".join(risk.FLAG_TYPES)
 				),
 				frappe.ValidationError,
 			)
 		if automatic and self.flag_type in risk.MANUAL_TYPES:
 			frappe.throw(
-				_("A {0} flag is raised by a person only, never automatically.").format(
-					frappe.bold(self.flag_type)
-				),
+				_("A {0} flag is raised by a person only, never automatically.").format(bold(self.flag_type)),
 				frappe.ValidationError,
 			)
 
@@ -127,7 +126,7 @@ def on_share(doc, method=None):
 	if not (_always_allowed(doc.user) or get_capabilities(doc.user).has(SEE_RISK)):
 		frappe.throw(
 			_("{0} may not see risk data; this {1} cannot be shared with them.").format(
-				frappe.bold(doc.user), _(doc.share_doctype)
+				bold(doc.user), _(doc.share_doctype)
 			),
 			frappe.PermissionError,
 		)
