@@ -103,6 +103,10 @@ def ensure_settings_defaults():
 ERP_INDEXES = {
 	"Sales Invoice": ("c360_customer_posting", ("customer", "posting_date")),
 	"Payment Entry": ("c360_party_posting", ("party", "posting_date")),
+	# The duplicate warning runs on every Customer form open: exact lookups, never a scan.
+	"Customer": ("c360_tax_id", ("tax_id",)),
+	"Contact Phone": ("c360_phone", ("phone",)),
+	"Contact Email": ("c360_email_id", ("email_id",)),
 }
 
 

@@ -9,6 +9,7 @@ from frappe.utils import cint
 from customer_360.core.capabilities import CAN_MERGE
 from customer_360.core.duplicates import DEFAULT_THRESHOLD
 from customer_360.merge import duplicates as dups
+from customer_360.messages import plain
 from customer_360.permissions import check_capability
 
 
@@ -18,7 +19,8 @@ def execute(filters=None):
 	threshold = cint(filters.threshold) or DEFAULT_THRESHOLD
 	if not 1 <= threshold <= 100:
 		frappe.throw(_("The threshold is a score from 1 to 100."))
-	found = dups.find_groups(threshold, use_cache=not cint(filters.rescan))
+	# Only customers the reader may open (User Permissions included): a report is one more path to them.
+	found = dups.readable_groups(dups.find_groups(threshold, use_cache=not cint(filters.rescan)))
 	rows = []
 	for number, group in enumerate(found["groups"], 1):
 		survivor = group["suggested_survivor"]
@@ -67,6 +69,6 @@ def execute(filters=None):
 	message = None
 	if found["skipped"]:
 		message = _("Values shared by too many customers to count as evidence: {0}").format(
-			", ".join(f"{s['key']} ({s['customers']})" for s in found["skipped"][:5])
+			", ".join(plain(f"{s['key']} ({s['customers']})") for s in found["skipped"][:5])
 		)
 	return columns, rows, message
