@@ -1,28 +1,60 @@
 """Money on the customer record, read with a handful of set-based queries per company.
 
-Receivables come from ERPNext's Payment Ledger (the table its Accounts Receivable report reads), summed per
-voucher in SQL; core.money applies the report's ageing rules. Credit use is ERPNext's own
-get_customer_outstanding. Nothing here loads a document.
+Receivables come from ERPNext's Payment Ledger (facts.receivables, as its Accounts Receivable report reads
+it); core.money applies the report's ageing rules. Lifetime value, pipeline and open orders are facts too;
+the recent documents are listed here. Credit use is ERPNext's own get_customer_outstanding. Nothing here
+loads a document.
 """
 
 from __future__ import annotations
 
 import frappe
+from frappe import _
 from frappe.query_builder import DocType
-from frappe.query_builder.functions import Abs, Coalesce, Count, Max, Sum
 from frappe.utils import get_url, getdate
-from pypika.terms import CustomFunction
 
+from customer_360.core import masking
 from customer_360.core import money as core
+from customer_360.core.capabilities import Capabilities
+from customer_360.facts import orders, quotations, receivables, revenue
+from customer_360.messages import bold
+from customer_360.permissions import allowed_companies
 
-PLE = DocType("Payment Ledger Entry")
 SI = DocType("Sales Invoice")
-SO = DocType("Sales Order")
-QTN = DocType("Quotation")
 PE = DocType("Payment Entry")
 LIST_LIMIT = 10
-# MariaDB's DATEDIFF(end, start) in days (pypika's DateDiff is SQL Server's three-argument form).
-DaysBetween = CustomFunction("DATEDIFF", ["end", "start"])
+
+
+def panel(customer: str, company: str | None, as_on, caps: Capabilities) -> dict:
+	"""The money panel: per company, receivables as ERPNext's Accounts Receivable report computes them, plus
+	pipeline, recent documents and credit. Children (Parent Customer) roll up into their parent. Only companies
+	the user may see; figures only for a reader with see_finance (core.masking), never computed otherwise."""
+	customers = rolled_up_customers(customer)
+	allowed = allowed_companies()
+	if company and allowed is not None and company not in allowed:
+		frappe.throw(
+			_("You are not permitted to see company {0}.").format(bold(company)),
+			frappe.PermissionError,
+		)
+	companies = [company] if company else companies_with_activity(customers)
+	if allowed is not None:
+		companies = [c for c in companies if c in allowed]
+	out = {"customer": customer, "customers": customers, "as_on": str(as_on), "companies": []}
+	if not caps.see_finance:
+		out["companies"] = [masking.mask({"company": c}, caps, masking.MONEY_FIGURES) for c in companies]
+		out["masked"] = True  # the figures never leave the server: each one is null and flagged
+		return out
+	out["masked"] = False
+	for c in companies:
+		try:
+			out["companies"].append(company_money(customers, c, as_on))
+		except Exception:
+			# One company's failure must not blank the panel for the others.
+			frappe.log_error(f"customer_360: money panel failed for {customer} / {c}")
+			out["companies"].append(
+				{"company": c, "error": _("Could not compute the figures for this company.")}
+			)
+	return out
 
 
 def rolled_up_customers(customer: str, depth: int = 5) -> list[str]:
@@ -30,7 +62,7 @@ def rolled_up_customers(customer: str, depth: int = 5) -> list[str]:
 	user may read: a roll-up must not add up figures of customers the reader cannot open (User Permissions
 	included). The caller has checked `customer` itself."""
 	tree, frontier = [customer], [customer]
-	for _ in range(depth):
+	for _level in range(depth):
 		children = frappe.get_all(
 			"Customer",
 			filters={"c360_parent_customer": ["in", frontier]},
@@ -50,71 +82,19 @@ def rolled_up_customers(customer: str, depth: int = 5) -> list[str]:
 
 
 def companies_with_activity(customers: list[str]) -> list[str]:
-	rows = (
-		frappe.qb.from_(PLE)
-		.select(PLE.company)
-		.distinct()
-		.where((PLE.party_type == "Customer") & PLE.party.isin(customers))
-		.run(pluck=True)
-	)
-	rows += frappe.get_all(
-		"Sales Order",
-		filters={"customer": ["in", customers], "docstatus": 1},
-		pluck="company",
-		distinct=True,
-		ignore_permissions=True,
-	)
-	return sorted(set(rows))
-
-
-def voucher_balances(
-	customers: list[str], company: str, as_on, settled_below: float = 0.0
-) -> list[core.VoucherBalance]:
-	"""Open balance per voucher. Settled vouchers (|balance| < settled_below) stay in MariaDB: a customer with
-	ten thousand paid invoices sends back only the few still open."""
-	own_row = PLE.voucher_no == PLE.against_voucher_no
-	rows = (
-		frappe.qb.from_(PLE)
-		.select(
-			PLE.against_voucher_type,
-			PLE.against_voucher_no,
-			Sum(PLE.amount).as_("outstanding"),
-			# The voucher's own ledger row carries its due date (posting date for advances), as in the report.
-			Max(frappe.qb.terms.Case().when(own_row, Coalesce(PLE.due_date, PLE.posting_date))).as_(
-				"entry_date"
-			),
-		)
-		.where(
-			(PLE.company == company)
-			& (PLE.party_type == "Customer")
-			& PLE.party.isin(customers)
-			& (PLE.account_type == "Receivable")
-			& (PLE.delinked == 0)
-			& (PLE.posting_date <= as_on)
-		)
-		.groupby(PLE.against_voucher_type, PLE.against_voucher_no)
-		.having(Abs(Sum(PLE.amount)) >= settled_below)
-		.run(as_dict=True)
-	)
-	return [
-		core.VoucherBalance(
-			r.against_voucher_type,
-			r.against_voucher_no,
-			float(r.outstanding or 0),
-			getdate(r.entry_date) if r.entry_date else None,
-		)
-		for r in rows
-	]
+	return sorted(set(receivables.companies_with_ledger(customers) + orders.companies_with_orders(customers)))
 
 
 def company_money(customers: list[str], company: str, as_on) -> dict:
 	currency = frappe.get_cached_value("Company", company, "default_currency")
-	precision = frappe.get_precision("Sales Invoice", "outstanding_amount") or 2
-	balances = voucher_balances(customers, company, as_on, settled_below=core.settled_below(precision))
-	figures = core.receivables(balances, getdate(as_on), precision)
+	balances = [
+		core.VoucherBalance(v.voucher_type, v.voucher_no, v.balance, v.due)
+		for v in receivables.open_vouchers(customers, as_on, companies=[company])
+	]
+	figures = core.receivables(balances, getdate(as_on), receivables.precision())
+	ltv = sum(revenue.lifetime_value(customers, [company]).values())
 
 	base = (SI.company == company) & SI.customer.isin(customers) & (SI.docstatus == 1)
-	ltv = frappe.qb.from_(SI).select(Sum(SI.base_net_total)).where(base).run()[0][0] or 0
 	invoices = _list(
 		SI,
 		base & (SI.is_return == 0),
@@ -171,12 +151,12 @@ def company_money(customers: list[str], company: str, as_on) -> dict:
 		"currency": currency,
 		**figures,
 		"lifetime_value": float(ltv),
-		"average_days_to_pay": core.average_days(*_days_to_pay(customers, company)),
+		"average_days_to_pay": core.average_days(*receivables.days_to_pay(customers, company)),
 		"last_payment": payments[0] if payments else None,
 		**_credit(customers[0], company, currency),
-		"open_quotations": _open_quotations(customers, company),
-		"orders_to_deliver": _orders(customers, company, SO.per_delivered < 100),
-		"orders_to_bill": _orders(customers, company, SO.per_billed < 100),
+		"open_quotations": quotations.pipeline(customers, company),
+		"orders_to_deliver": orders.open_orders(customers, company, "deliver"),
+		"orders_to_bill": orders.open_orders(customers, company, "bill"),
 		"invoices": invoices,
 		"payments": payments,
 		"refunds": refunds,
@@ -195,67 +175,6 @@ def _list(table, condition, *fields) -> list[dict]:
 		.limit(LIST_LIMIT)
 		.run(as_dict=True)
 	)
-
-
-def _days_to_pay(customers, company) -> tuple[int, int]:
-	"""(fully paid invoices, total days from invoice date to the last payment against each), summed in SQL."""
-	last_payment = (
-		frappe.qb.from_(SI)
-		.join(PLE)
-		.on(
-			(PLE.against_voucher_type == "Sales Invoice")
-			& (PLE.against_voucher_no == SI.name)
-			& (PLE.voucher_type == "Payment Entry")
-			& (PLE.delinked == 0)
-		)
-		.select(SI.posting_date.as_("invoiced"), Max(PLE.posting_date).as_("paid"))
-		.where(
-			(SI.company == company)
-			& SI.customer.isin(customers)
-			& (SI.docstatus == 1)
-			& (SI.is_return == 0)
-			& (SI.outstanding_amount == 0)
-		)
-		.groupby(SI.name, SI.posting_date)
-	)
-	count, days = (
-		frappe.qb.from_(last_payment)
-		.select(Count("*"), Sum(DaysBetween(last_payment.paid, last_payment.invoiced)))
-		.run()[0]
-	)
-	return int(count or 0), int(days or 0)
-
-
-def _open_quotations(customers, company) -> dict:
-	return _count_amount(
-		QTN,
-		(QTN.company == company)
-		& (QTN.quotation_to == "Customer")
-		& QTN.party_name.isin(customers)
-		& (QTN.docstatus == 1)
-		& QTN.status.isin(["Open", "Replied", "Partially Ordered"]),
-	)
-
-
-def _orders(customers, company, condition) -> dict:
-	return _count_amount(
-		SO,
-		(SO.company == company)
-		& SO.customer.isin(customers)
-		& (SO.docstatus == 1)
-		& SO.status.notin(["Closed", "On Hold", "Completed"])
-		& condition,
-	)
-
-
-def _count_amount(table, condition) -> dict:
-	count, amount = (
-		frappe.qb.from_(table)
-		.select(Count(table.name), Sum(table.base_grand_total))
-		.where(condition)
-		.run()[0]
-	)
-	return {"count": count or 0, "amount": float(amount or 0)}
 
 
 def _credit(customer, company, currency) -> dict:

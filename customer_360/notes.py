@@ -14,10 +14,10 @@ def on_share(doc, method=None):
 	# "Everyone" is nobody's audience: it would hand a scoped note to every desk user.
 	if doc.everyone or not doc.user:
 		frappe.throw(_("A customer note cannot be shared with everyone."), frappe.PermissionError)
-	from customer_360.customer_360.doctype.customer_note.customer_note import user_may_read
+	from customer_360.permissions import may_read_note
 
 	scope, author = frappe.db.get_value("Customer Note", doc.share_name, ["scope", "author"]) or (None, None)
-	if scope and not user_may_read(scope, author, doc.user):
+	if scope and not may_read_note(scope, author, doc.user):
 		frappe.throw(
 			_("{0} is not in the audience of this {1} note; it cannot be shared with them.").format(
 				bold(doc.user), bold(scope)

@@ -6,6 +6,7 @@ import frappe
 from frappe import _
 
 from customer_360.core import capabilities as caps
+from customer_360.core import notes
 from customer_360.core.capabilities import Capabilities
 from customer_360.messages import bold
 
@@ -52,12 +53,18 @@ def check_capability(capability: str, user: str | None = None) -> None:
 		frappe.throw(_("You are not permitted to do this in Customer 360."), frappe.PermissionError)
 
 
+def may_read_note(scope: str | None, author: str | None, user: str | None = None) -> bool:
+	"""Who reads a note, for every adapter (note hooks, timeline, interactions, shares): core.notes.may_read."""
+	user = user or frappe.session.user
+	return notes.may_read(scope, author, user, get_capabilities(user).note_scopes)
+
+
 def check_customer_read(customer: str) -> None:
 	"""First line of every customer-scoped API: the customer exists and the user may read it."""
 	if not customer or not isinstance(customer, str):
 		frappe.throw(_("A customer is required."), frappe.ValidationError)
 	if not frappe.db.exists("Customer", customer):
-		from customer_360.merge.resolve import resolve_customer
+		from customer_360.facts.merges import resolve_customer
 
 		survivor = resolve_customer(customer)
 		# A bookmark to a merged customer: say where it went (the page follows the same lookup) — but only to

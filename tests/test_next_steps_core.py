@@ -3,6 +3,7 @@ from datetime import date, timedelta
 import pytest
 
 from customer_360.core import next_steps as ns
+from customer_360.core import notes
 from customer_360.core.next_steps import Doc, Facts, Thresholds, Voucher
 
 TODAY = date(2026, 3, 1)
@@ -221,9 +222,9 @@ ROWS = [
 
 
 def test_audience_sees_only_what_every_reader_may_see():
-	assert ns.audience_sees("internal", ROWS) == {"see_finance": False, "see_risk": False}
-	assert ns.audience_sees("finance", ROWS) == {"see_finance": True, "see_risk": True}
-	assert ns.audience_sees("restricted", ROWS) == {"see_finance": False, "see_risk": False}
+	assert notes.audience_sees("internal", ROWS) == {"see_finance": False, "see_risk": False}
+	assert notes.audience_sees("finance", ROWS) == {"see_finance": True, "see_risk": True}
+	assert notes.audience_sees("restricted", ROWS) == {"see_finance": False, "see_risk": False}
 
 
 def context(**over):

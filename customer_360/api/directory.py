@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import frappe
 from frappe.query_builder import DocType
-from frappe.query_builder.functions import Count, Extract, Max, Sum
 from frappe.utils import add_days, add_months, cint, get_first_day, getdate, nowdate
-from pypika.enums import DatePart
 
 from customer_360 import money
-from customer_360.core import health
+from customer_360.core import health, masking
+from customer_360.core.definitions import VIP_ORDER_DAYS, is_dormant, quiet_since
+from customer_360.facts import activity, orders, revenue, scores
 from customer_360.permissions import allowed_companies, check_customer_read, get_capabilities
 from customer_360.risk_health.config import load_config
 
@@ -110,11 +110,11 @@ def _add_badges(rows: list[dict]) -> None:
 			.run(pluck=True)
 		)
 	bands, vip, last = {}, set(), {}
-	if caps.see_risk:
-		bands = _latest_bands(names)
-		vip = _vips(names, config.vip)
-		last = _last_activity(names)
 	today = getdate(nowdate())
+	if caps.see_risk:
+		bands = {c: r.band for c, r in scores.latest(names, today).items()}
+		vip = _vips(names, config.vip, today)
+		last = activity.last_activity(names, today)
 	for row in rows:
 		badges = row["badges"]
 		if row["disabled"]:
@@ -122,8 +122,8 @@ def _add_badges(rows: list[dict]) -> None:
 		if row["name"] in vip:
 			badges.append({"key": "vip", "label": frappe._("VIP"), "color": "purple"})
 		if caps.see_risk:
-			seen = last.get(row["name"]) or row.get("creation")
-			if health.is_dormant(getdate(seen) if seen else None, today, config.dormant_days):
+			created = getdate(row["creation"]) if row.get("creation") else None
+			if is_dormant(quiet_since(last.get(row["name"]), created), today, config.dormant_days):
 				badges.append({"key": "dormant", "label": frappe._("Dormant"), "color": "orange"})
 		if row["name"] in under_review:
 			badges.append({"key": "under_review", "label": frappe._("Under review"), "color": "red"})
@@ -134,54 +134,13 @@ def _add_badges(rows: list[dict]) -> None:
 			)
 
 
-def _latest_bands(names: list[str]) -> dict:
-	Score = DocType("Customer Health Score")
-	latest = (
-		frappe.qb.from_(Score)
-		.select(Score.customer, Max(Score.score_date).as_("day"))
-		.where(Score.customer.isin(names) & (Score.score_date <= nowdate()))
-		.groupby(Score.customer)
-	)
-	out = {}
-	for customer, day in latest.run():
-		out[customer] = frappe.db.get_value(
-			"Customer Health Score", {"customer": customer, "score_date": day}, "band"
-		)
-	return out
-
-
-def _vips(names: list[str], rule: health.VipRule) -> set[str]:
+def _vips(names: list[str], rule: health.VipRule, today) -> set[str]:
 	if rule.min_lifetime_value is None and rule.min_orders_365 is None:
 		return set()
-	SI, SO = DocType("Sales Invoice"), DocType("Sales Order")
-	lifetime = dict(
-		frappe.qb.from_(SI)
-		.select(SI.customer, Sum(SI.base_net_total))
-		.where(SI.customer.isin(names) & (SI.docstatus == 1))
-		.groupby(SI.customer)
-		.run()
-	)
-	orders = dict(
-		frappe.qb.from_(SO)
-		.select(SO.customer, Count(SO.name))
-		.where(
-			SO.customer.isin(names) & (SO.docstatus == 1) & (SO.transaction_date > add_days(nowdate(), -365))
-		)
-		.groupby(SO.customer)
-		.run()
-	)
-	return {n for n in names if health.is_vip(float(lifetime.get(n) or 0), int(orders.get(n) or 0), rule)}
-
-
-def _last_activity(names: list[str]) -> dict:
-	Event = DocType("Customer Timeline Event")
-	return dict(
-		frappe.qb.from_(Event)
-		.select(Event.customer, Max(Event.event_time))
-		.where(Event.customer.isin(names))
-		.groupby(Event.customer)
-		.run()
-	)
+	lifetime = revenue.lifetime_value(names)
+	since = add_days(today, -VIP_ORDER_DAYS)
+	occasions = orders.buying_occasions(names, since, today)
+	return {n for n in names if health.is_vip(lifetime.get(n, 0.0), len(occasions.get(n, ())), rule)}
 
 
 # ---------------------------------------------------------------- the 360 page's sales trend chart
@@ -199,29 +158,10 @@ def get_sales_trend(customer: str, months: int = TREND_MONTHS) -> dict:
 	months = max(1, min(cint(months) or TREND_MONTHS, 36))
 	first = get_first_day(add_months(nowdate(), -(months - 1)))
 	labels = [str(add_months(first, i))[:7] for i in range(months)]
-	if not get_capabilities().see_finance:
-		return {"customer": customer, "masked": True, "months": labels, "values": None}
-	SI = DocType("Sales Invoice")
-	condition = (
-		SI.customer.isin(money.rolled_up_customers(customer))
-		& (SI.docstatus == 1)
-		& (SI.posting_date >= first)
-	)
-	companies = allowed_companies()
-	if companies is not None:
-		condition &= SI.company.isin(companies or [""])
-	year, month = Extract(DatePart.year, SI.posting_date), Extract(DatePart.month, SI.posting_date)
-	rows = (
-		frappe.qb.from_(SI)
-		.select(year.as_("y"), month.as_("m"), Sum(SI.base_net_total).as_("total"))
-		.where(condition)
-		.groupby(year, month)
-		.run()
-	)
-	totals = {f"{int(y):04d}-{int(m):02d}": float(t or 0) for y, m, t in rows}
-	return {
-		"customer": customer,
-		"masked": False,
-		"months": labels,
-		"values": [totals.get(m, 0.0) for m in labels],
-	}
+	caps = get_capabilities()
+	out = masking.mask({"customer": customer, "months": labels}, caps, ("values",))
+	if out["masked"]:
+		return out
+	totals = revenue.monthly(money.rolled_up_customers(customer), first, allowed_companies())
+	out["values"] = [totals.get(m, 0.0) for m in labels]
+	return out

@@ -1,33 +1,21 @@
-"""Health API: a customer's latest score with its factor breakdown, explanation, 180-day trend and signals.
-
-A user without the see_risk capability gets every figure as null with masked: true. A user who sees risk but
-not finance figures gets the score without the amounts inside it: factor details and explanation lines are
-rendered for the reader (amount clauses dropped or masked), amount values and lifetime value are null.
-"""
+"""Health API: the health panel (customer_360.risk_health.panel, masked for the reader) and a recompute."""
 
 from __future__ import annotations
 
 import frappe
 from frappe import _
-from frappe.query_builder import DocType
-from frappe.utils import add_days, getdate, nowdate
 
-from customer_360.core import health, messages
 from customer_360.customer_360.doctype.customer_risk_flag.customer_risk_flag import may_manage
-from customer_360.permissions import check_customer_read, get_capabilities
-from customer_360.risk_health import job, wording
-from customer_360.risk_health.customer_signals import signals
-
-Score = DocType("Customer Health Score")
-MASKED = ("score", "band", "score_date", "factors", "explanation", "trend", "signals")
-TREND_DAYS = 180
+from customer_360.permissions import check_customer_read
+from customer_360.risk_health import job
+from customer_360.risk_health.panel import health_panel
 
 
 @frappe.whitelist()
 @frappe.read_only()
 def get_health(customer: str) -> dict:
 	check_customer_read(customer)
-	return _health(customer)
+	return health_panel(customer)
 
 
 @frappe.whitelist(methods=["POST"])
@@ -36,85 +24,4 @@ def recompute(customer: str) -> dict:
 	if not may_manage():
 		frappe.throw(_("You are not permitted to recompute health scores."), frappe.PermissionError)
 	job.recompute_customer(customer)
-	return _health(customer)  # not get_health: its read_only() could read a replica that lags this write
-
-
-def _health(customer: str) -> dict:
-	caps = get_capabilities()
-	if not caps.see_risk:
-		return {"customer": customer, "masked": True, **dict.fromkeys(MASKED)}
-	today = getdate(nowdate())
-	rows = (
-		frappe.qb.from_(Score)
-		.select(
-			Score.score_date,
-			Score.score,
-			Score.band,
-			Score.factors,
-			Score.explanation,
-			Score.explanation_codes,
-			Score.figures,
-		)
-		.where((Score.customer == customer) & (Score.score_date > add_days(today, -TREND_DAYS)))
-		.where(Score.score_date <= today)
-		.orderby(Score.score_date)
-		.run(as_dict=True)
-	)
-	latest = rows[-1] if rows else None
-	see_finance = caps.see_finance
-	result = job.stored_result(latest, see_finance) if latest else None
-	out = {
-		"customer": customer,
-		"masked": False,
-		"finance_masked": not caps.see_finance,
-		"score_date": str(latest.score_date) if latest else None,
-		"score": result.score if result else None,
-		"band": result.band if result else None,
-		"factors": [_factor(f, see_finance) for f in result.factors] if result else [],
-		"explanation": _explanation(latest, see_finance) if latest else [],
-		"trend": [{"date": str(r.score_date), "score": r.score if r.band else None} for r in rows],
-		"signals": _signals(customer, today),
-	}
-	if not caps.see_finance:
-		_mask_amounts(out)
-	return out
-
-
-def _signals(customer: str, today) -> dict | None:
-	try:
-		return signals(customer, today)
-	except Exception:
-		# The score must still show when a signal query fails.
-		frappe.log_error(f"customer_360: health signals failed for {customer}")
-		return None
-
-
-def _explanation(row, see_finance: bool) -> list[str]:
-	if row.explanation_codes:
-		figures = wording.parse(row.figures) if see_finance else None
-		lines = health.join_explanation(wording.parse(row.explanation_codes), figures)
-	else:  # a row written before codes: its text may quote amounts (finance as a whole)
-		lines = [messages.Message.coerce(line) for line in (row.explanation or "").splitlines()]
-	return [text for text in (wording.render(m, see_finance) for m in lines if m) if text]
-
-
-def _factor(f: health.Factor, see_finance: bool) -> dict:
-	values = (
-		f.values if see_finance else {k: v for k, v in f.values.items() if k not in health.FINANCE_VALUES}
-	)
-	return {
-		"name": f.name,
-		"label": _(f.label),
-		"score": f.score,
-		"no_data": f.score is None,
-		"weight": f.weight,
-		"effective_weight": f.effective_weight,
-		"detail": wording.render(f.detail, see_finance),
-		"values": values,
-	}
-
-
-def _mask_amounts(out: dict) -> None:
-	# Details and explanation lines were rendered without amounts; what is left is lifetime value.
-	if out["signals"]:
-		out["signals"]["lifetime_value"] = None
+	return health_panel(customer)  # not get_health: its read_only() could read a replica that lags this write

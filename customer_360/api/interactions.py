@@ -10,9 +10,8 @@ from frappe.utils import cint, getdate, nowdate
 
 from customer_360 import inputs
 from customer_360.customer_360.doctype.customer_interaction.customer_interaction import make_task
-from customer_360.customer_360.doctype.customer_note.customer_note import user_may_read
 from customer_360.messages import bold
-from customer_360.permissions import check_assignee, check_customer_read
+from customer_360.permissions import check_assignee, check_customer_read, may_read_note
 
 INTERACTION = "Customer Interaction"
 AUDITED = ("Customer Note", "Customer Interaction")
@@ -203,7 +202,7 @@ def _deletions(doctype: str, customer: str) -> list[dict]:
 		data = json.loads(d.data or "{}")
 		if data.get("customer") != customer:
 			continue
-		if doctype == "Customer Note" and not user_may_read(
+		if doctype == "Customer Note" and not may_read_note(
 			data.get("scope"), data.get("author"), frappe.session.user
 		):
 			continue

@@ -20,12 +20,12 @@ from frappe.utils import cint, escape_html
 
 from customer_360.core.capabilities import CAN_MERGE
 from customer_360.core.merge_plan import MergeError, request_shape, resolve_fields, validate_request
+from customer_360.facts.merges import merged_into, resolve_customer
 from customer_360.merge import access, job, lock, state
 from customer_360.merge import customer as cust
 from customer_360.merge import duplicates as dups
 from customer_360.merge import preview as merge_preview
 from customer_360.merge.access import show
-from customer_360.merge.resolve import merged_into, resolve_customer
 from customer_360.permissions import check_capability, has_capability
 
 LOG = job.LOG

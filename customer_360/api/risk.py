@@ -14,7 +14,7 @@ from frappe.query_builder import DocType
 from frappe.utils import getdate, nowdate
 
 from customer_360 import inputs
-from customer_360.core import risk
+from customer_360.core import masking, risk
 from customer_360.core.capabilities import MANAGE_FLAGS, SEE_RISK
 from customer_360.messages import bold
 from customer_360.permissions import check_capability, check_customer_read, get_capabilities, has_capability
@@ -38,8 +38,11 @@ STORED_REASON = ("reason_code", "reason_params", "reason_figures")
 @frappe.read_only()
 def get_flags(customer: str, include_resolved: bool = False) -> dict:
 	check_customer_read(customer)
-	if not has_capability(SEE_RISK):
-		return {"customer": customer, "masked": True, "flags": None, "under_review": _under_review(customer)}
+	caps = get_capabilities()
+	out = masking.mask({"customer": customer}, caps, ("flags",))
+	if out["masked"]:
+		out["under_review"] = _under_review(customer)
+		return out
 	filters = {"customer": customer}
 	if not include_resolved:
 		filters["status"] = "active"
@@ -52,7 +55,7 @@ def get_flags(customer: str, include_resolved: bool = False) -> dict:
 		limit=MAX_FLAGS,
 	)
 	_attach_evidence(rows)
-	see_finance = get_capabilities().see_finance
+	see_finance = caps.see_finance
 	for row in rows:
 		# A rule's reason is rendered for the reader: "3 invoices overdue ... (12,400 owed, ...)" with
 		# see_finance, without the amount otherwise. A person's reason is shown as written.
@@ -60,7 +63,8 @@ def get_flags(customer: str, include_resolved: bool = False) -> dict:
 		message = wording.load(code, params, figures, see_finance)
 		if message is not None:
 			row["reason"] = wording.render(message, see_finance)
-	return {"customer": customer, "masked": False, "flags": rows}
+	out["flags"] = rows
+	return out
 
 
 @frappe.whitelist(methods=["POST"])

@@ -21,26 +21,18 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from customer_360.core import messages
+from customer_360.core.definitions import is_dormant
 from customer_360.core.messages import MINUS, Message
 from customer_360.core.signals import (
 	Rhythm,
 	VipRule,
 	expansion_items,
-	is_dormant,
 	is_vip,
 	repurchase_rhythm,
 )
+from customer_360.core.wording import FACTOR_LABELS
 
 FACTORS = ("payment", "recency", "revenue_trend", "support", "returns", "risk_flags", "engagement")
-FACTOR_LABELS = {
-	"payment": "payment behaviour",
-	"recency": "order recency",
-	"revenue_trend": "revenue trend",
-	"support": "support load",
-	"returns": "returns and refunds",
-	"risk_flags": "active risk flags",
-	"engagement": "engagement",
-}
 DEFAULT_WEIGHTS = {
 	"payment": 25,
 	"recency": 20,

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
-from customer_360.core.wording import CATALOG, LEGACY_TEXT, NOUNS, Wording
+from customer_360.core.wording import CATALOG, FACTOR_LABELS, FLAG_LABELS, LEGACY_TEXT, NOUNS, Wording
 
 MASK = "•••"
 MINUS = "\u2212"  # the real minus sign: a hyphen reads as a dash in a sentence
@@ -197,12 +197,8 @@ def signed_pct(change: float) -> str:
 
 
 def _flag_label(flag_type: str, translate: Translate) -> str:
-	from customer_360.core.risk import FLAG_LABELS  # risk imports this module: look up at call time
-
 	return translate(FLAG_LABELS.get(flag_type, flag_type)).lower()
 
 
 def _factor_label(name: str, translate: Translate) -> str:
-	from customer_360.core.health import FACTOR_LABELS
-
 	return translate(FACTOR_LABELS.get(name, name))

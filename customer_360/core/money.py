@@ -16,6 +16,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from customer_360.core.definitions import settled_below
+
 BUCKETS = ("not_due", "0_30", "31_60", "61_90", "90_plus")
 FIGURES = ("outstanding", "overdue", "unallocated_advances", *(f"ageing_{b}" for b in BUCKETS))
 
@@ -65,11 +67,6 @@ def receivables(balances: list[VoucherBalance], as_on: date, precision: int = 2)
 		"unallocated_advances": r(advances),
 		"ageing": {k: r(v) for k, v in ageing.items()},
 	}
-
-
-def settled_below(precision: int = 2) -> float:
-	"""A voucher whose balance is smaller than this is settled (the report hides it)."""
-	return 1.0 / 10**precision
 
 
 def average_days(count: int, total_days: int) -> float | None:

@@ -9,7 +9,7 @@ user may see (a fact the user may not see is None, never a partial value), and t
 - `compose_draft`: a deterministic follow-up / reminder email draft (never sent: the user reviews it);
 - `model_messages` / `parse_model_reply`: the request to and reply from an OpenAI-compatible endpoint, fed the
   same context and nothing else;
-- `audience_sees` / `restrict_context`: what may go into a note that other people will read.
+- `restrict_context`: what may go into a note that other people will read (core.notes.audience_sees: who they are).
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from dataclasses import dataclass, field, fields
 from datetime import date, timedelta
 
 from customer_360.core import messages
+from customer_360.core.definitions import SETTLED_BELOW, is_dormant, quiet_since
 from customer_360.core.messages import Message
 
 # Rules in priority order: money owed first, a customer slipping away last.
@@ -44,7 +45,6 @@ RULE_LABELS = {
 RULE_CAPABILITY = {PAYMENT_REMINDER: "see_finance", HEALTH_CHECK_IN: "see_risk"}
 # Rules whose acceptance comes with an email draft for the customer (reviewed in the composer, never sent).
 DRAFT_RULES = (PAYMENT_REMINDER, QUOTATION_FOLLOW_UP, RENEWAL, WIN_BACK)
-TINY = 0.005  # a balance below this is settled (rounding)
 BRIEFING_SECTIONS = ("who", "bought", "interactions", "money", "health", "cases", "talking_points")
 
 
@@ -222,12 +222,10 @@ def suggest(
 
 def _win_back(f: Facts, today: date, t: Thresholds) -> Suggestion | None:
 	# Never any activity: quiet counts from the day the customer was created, so a new customer is not "quiet".
-	last = f.last_activity or f.created
-	if last is None:
+	last = quiet_since(f.last_activity, f.created)
+	if last is None or not is_dormant(last, today, t.quiet_days):
 		return None
 	quiet = (today - last).days
-	if quiet < t.quiet_days:
-		return None
 	since = "last activity" if f.last_activity else "created"
 	code = "win_back" if f.last_activity else "win_back_new"
 	return _make(
@@ -275,14 +273,14 @@ def overdue_to_chase(
 	out = {}
 	for company, vouchers in sorted(by_company.items()):
 		net = sum(v.outstanding for v in vouchers)
-		if net <= TINY:
+		if net <= SETTLED_BELOW:
 			continue
 		overdue = sorted(
 			(
 				v
 				for v in vouchers
 				if v.voucher_type == "Sales Invoice"
-				and v.outstanding > TINY
+				and v.outstanding > SETTLED_BELOW
 				and v.due is not None
 				and (today - v.due).days >= max(overdue_days, 1)
 			),
@@ -457,22 +455,7 @@ def task_description(s: Suggestion, customer_name: str) -> str:
 	return f"{s.title} — {customer_name}{what}"
 
 
-# ---------------------------------------------------------------- who may read a saved note
-
-
-def audience_sees(scope: str, rows: Iterable[Mapping]) -> dict[str, bool]:
-	"""Whether everyone who reads a note of `scope` holds each capability: true only when every role that
-	grants the scope (in the Customer 360 Settings rows) also grants the capability. A role that grants the
-	scope without the capability makes the whole audience "may not see it"."""
-	audience = [
-		r
-		for r in rows
-		if scope in {s.strip().lower() for s in (r.get("note_scopes") or "").replace("\n", ",").split(",")}
-	]
-	return {
-		cap: bool(audience) and all(int(r.get(cap) or 0) for r in audience)
-		for cap in ("see_finance", "see_risk")
-	}
+# ---------------------------------------------------------------- what a saved briefing may say
 
 
 def restrict_context(ctx: Mapping, see_finance: bool, see_risk: bool) -> dict:

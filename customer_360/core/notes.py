@@ -8,9 +8,9 @@ needs that scope too: nobody can publish into, or widen to, an audience they are
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
-from customer_360.core.capabilities import NOTE_SCOPES
+from customer_360.core.capabilities import NOTE_SCOPES, SEE_FINANCE, SEE_RISK, resolve
 
 PORTAL_SCOPE = "customer"  # the only scope a customer's own portal users ever see
 DEFAULT_SCOPE = "internal"
@@ -24,8 +24,26 @@ class NoteError(ValueError):
 	"""Bad note input; the API turns it into a translated message."""
 
 
-def may_read(scope: str, author: str | None, user: str, scopes: Iterable[str]) -> bool:
-	return scope in set(scopes) or (bool(author) and author == user)
+def may_read(scope: str | None, author: str | None, user: str, scopes: Iterable[str]) -> bool:
+	"""The one rule: a note (or its timeline event) is read by its scope's audience and by its author."""
+	return (scope is not None and scope in set(scopes)) or (bool(author) and author == user)
+
+
+def scope_of_kind(kind: str | None) -> str | None:
+	"""The note scope a timeline event's kind carries (None: not a note kind)."""
+	if kind and kind.startswith(NOTE_KIND_PREFIX):
+		return kind[len(NOTE_KIND_PREFIX) :]
+	return None
+
+
+def audience_sees(scope: str, rows: Iterable[Mapping]) -> dict[str, bool]:
+	"""Whether everyone who reads a note of `scope` holds each capability: true only when every role that
+	grants the scope (in the Customer 360 Settings rows) also grants the capability. A role that grants the
+	scope without the capability makes the whole audience "may not see it"."""
+	audience = [r for r in rows if scope in resolve([r.get("role")], [r]).note_scopes]
+	return {
+		cap: bool(audience) and all(int(r.get(cap) or 0) for r in audience) for cap in (SEE_FINANCE, SEE_RISK)
+	}
 
 
 def check_scope(scope: str | None, scopes: Iterable[str], previous: str | None = None) -> str:

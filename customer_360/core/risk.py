@@ -17,6 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from customer_360.core.messages import Message
+from customer_360.core.wording import FLAG_LABELS
 
 FLAG_TYPES = (
 	"overdue_payment",
@@ -31,16 +32,6 @@ FLAG_TYPES = (
 MANUAL_TYPES = ("abusive_behavior", "manual_flag")
 AUTOMATIC_TYPES = tuple(t for t in FLAG_TYPES if t not in MANUAL_TYPES)
 
-FLAG_LABELS = {
-	"overdue_payment": "Overdue payment",
-	"frequent_refunds": "Frequent refunds",
-	"discount_dependency": "Discount dependency",
-	"frequent_claims": "Frequent claims",
-	"delivery_failures": "Delivery failures",
-	"abusive_behavior": "Abusive behaviour",
-	"cancellation_pattern": "Cancellation pattern",
-	"manual_flag": "Manual flag",
-}
 
 # Written into Customer 360 Settings on install. Counts and amounts are compared with ">=" except the overdue
 # rule, which says "more than" (an invoice due exactly 30 days ago is not yet 30 days *over*due).

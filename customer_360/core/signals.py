@@ -45,14 +45,6 @@ def repurchase_rhythm(order_dates: Iterable[date] | None, today: date) -> Rhythm
 	return Rhythm(median, since, len(days), since > LATE_FACTOR * median, text)
 
 
-def is_dormant(last_activity: date | None, today: date, days: int = 90) -> bool:
-	"""No activity for `days` days or more. No activity at all counts as dormant: the adapter passes the
-	customer's creation date when there is nothing else, so a brand-new customer is not dormant."""
-	if days < 1:
-		raise ValueError(f"dormancy needs a period of at least 1 day, got {days!r}")
-	return last_activity is None or (today - last_activity).days >= days
-
-
 def is_vip(lifetime_value: float | None, orders_365: int | None, rule: VipRule) -> bool:
 	"""Any threshold the rule sets is enough; a rule without thresholds makes nobody a VIP."""
 	if rule.min_lifetime_value is not None and lifetime_value is not None:

@@ -163,3 +163,24 @@ CATALOG: dict[str, Wording] = {
 	"support_escalation": W("{cases} open longer than {open_days}: {documents}."),
 	"renewal": W("Renewal coming up: {renewals}."),
 }
+
+# Labels of flag types and health factors (the messages name them; risk and health re-export them).
+FLAG_LABELS = {
+	"overdue_payment": "Overdue payment",
+	"frequent_refunds": "Frequent refunds",
+	"discount_dependency": "Discount dependency",
+	"frequent_claims": "Frequent claims",
+	"delivery_failures": "Delivery failures",
+	"abusive_behavior": "Abusive behaviour",
+	"cancellation_pattern": "Cancellation pattern",
+	"manual_flag": "Manual flag",
+}
+FACTOR_LABELS = {
+	"payment": "payment behaviour",
+	"recency": "order recency",
+	"revenue_trend": "revenue trend",
+	"support": "support load",
+	"returns": "returns and refunds",
+	"risk_flags": "active risk flags",
+	"engagement": "engagement",
+}

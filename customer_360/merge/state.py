@@ -69,7 +69,7 @@ def busy_customers(customers: Iterable[str]) -> set[str]:
 
 
 def job_id(log: str, status: str) -> str:
-	from customer_360.merge.job import merge_job_id, undo_job_id
+	from customer_360.merge.log import merge_job_id, undo_job_id
 
 	return undo_job_id(log) if status == "Undoing" else merge_job_id(log)
 
@@ -135,7 +135,7 @@ def reap(log: str) -> bool:
 	row = frappe.db.get_value(LOG, log, ["status"], as_dict=True, for_update=True)
 	if not row or row.status not in BUSY:
 		return False
-	from customer_360.merge.job import log_customers
+	from customer_360.merge.log import log_customers
 
 	survivor, loser_rows = log_customers(log)
 	if row.status == "Undoing":

@@ -15,12 +15,12 @@ from frappe.query_builder import DocType
 from frappe.utils import get_fullname, getdate, nowdate
 
 from customer_360.core import next_steps as core
+from customer_360.facts import scores
 from customer_360.next_steps import config, service
 from customer_360.permissions import get_capabilities
 
 CUSTOMER = DocType("Customer")
 USER = DocType("User")
-SCORE = DocType("Customer Health Score")
 FLAG = DocType("Customer Risk Flag")
 WEEK = 7
 MIN_MOVEMENT = 5  # points; smaller day-to-day wobble is not news
@@ -139,27 +139,15 @@ def _health_moves(customers: list[str], today, names: dict) -> list[dict]:
 	"""Latest score against the latest one at least a week older, per customer, set-based."""
 	if not customers:
 		return []
-	rows = (
-		frappe.qb.from_(SCORE)
-		.select(SCORE.customer, SCORE.score_date, SCORE.score, SCORE.band)
-		.where(
-			SCORE.customer.isin(customers)
-			& (SCORE.score_date > today - timedelta(days=5 * WEEK))
-			& (SCORE.score_date <= today)
-			& SCORE.band.isnotnull()
-			& (SCORE.band != "")
-		)
-		.orderby(SCORE.score_date)
-		.run(as_dict=True)
-	)
+	rows = scores.history(customers, today - timedelta(days=5 * WEEK), today)
 	by_customer: dict[str, list] = {}
 	for r in rows:
 		by_customer.setdefault(r.customer, []).append(r)
 	moves = []
 	week_ago = today - timedelta(days=WEEK)
-	for customer, scores in by_customer.items():
-		latest = scores[-1]
-		before = [s for s in scores if getdate(s.score_date) <= week_ago]
+	for customer, history in by_customer.items():
+		latest = history[-1]
+		before = [s for s in history if getdate(s.score_date) <= week_ago]
 		if getdate(latest.score_date) <= week_ago or not before:
 			continue
 		start = before[-1]

@@ -10,22 +10,16 @@ from __future__ import annotations
 from datetime import timedelta
 
 import frappe
-from frappe.query_builder import Case, DocType
-from frappe.query_builder.functions import Abs, Coalesce, Max, Sum
+from frappe.query_builder import DocType
+from frappe.query_builder.functions import Coalesce
 from frappe.utils import getdate
 
 from customer_360.core import next_steps as core
+from customer_360.facts import activity, issues, quotations, receivables, scores
 from customer_360.permissions import allowed_companies, get_capabilities
 
 CUSTOMER = DocType("Customer")
-EVENT = DocType("Customer Timeline Event")
-QTN = DocType("Quotation")
-PLE = DocType("Payment Ledger Entry")
-SCORE = DocType("Customer Health Score")
 DECISION = DocType("Customer Suggestion Decision")
-# Customer-facing activity: a task, a note or a file added on our side is not contact with the customer.
-ACTIVITY_TYPES = ("money", "sales", "support", "message", "interaction")
-CLOSED_ISSUE = ("Resolved", "Closed")
 ENDED_SUBSCRIPTION = ("Cancelled", "Completed")
 
 
@@ -88,119 +82,45 @@ def _customers(customers: list[str]) -> dict[str, core.Facts]:
 
 
 def _last_activity(out, scope, today) -> None:
-	end = today + timedelta(days=1)
-	rows = (
-		frappe.qb.from_(EVENT)
-		.select(EVENT.customer, Max(EVENT.event_time))
-		.where(EVENT.customer.isin(scope) & EVENT.event_type.isin(ACTIVITY_TYPES) & (EVENT.event_time < end))
-		.where(EVENT.cancelled == 0)
-		.groupby(EVENT.customer)
-		.run()
-	)
-	for customer, at in rows:
-		if at:
-			out[customer].last_activity = getdate(at)
+	for customer, day in activity.last_activity(scope, today).items():
+		out[customer].last_activity = day
 
 
 def _quotations(out, scope, companies) -> None:
-	query = (
-		frappe.qb.from_(QTN)
-		.select(QTN.party_name, QTN.name, QTN.transaction_date)
-		.where(
-			(QTN.docstatus == 1)
-			& (QTN.quotation_to == "Customer")
-			& QTN.party_name.isin(scope)
-			# "Open": sent, no reply received (a reply sets Replied), not ordered, lost or expired
-			& (QTN.status == "Open")
-		)
-	)
-	if companies is not None:
-		query = query.where(QTN.company.isin(companies))
 	for customer in out.values():
 		customer.quotations = ()
-	# No title: ERPNext v16 dropped it from selling documents (compat 3); the name labels the quotation.
-	for customer, name, day in query.run():
+	for customer, name, day in quotations.unanswered(scope, companies):
 		f = out[customer]
-		f.quotations = (*f.quotations, core.Doc("Quotation", name, getdate(day), ""))
+		f.quotations = (*f.quotations, core.Doc("Quotation", name, day, ""))
 
 
 def _receivables(out, scope, companies, today) -> None:
-	"""Open balance per receivable voucher, from ERPNext's Payment Ledger (as the Accounts Receivable report):
-	read at the moment of asking, so a payment submitted this morning already counts."""
-	own_row = PLE.voucher_no == PLE.against_voucher_no
-	query = (
-		frappe.qb.from_(PLE)
-		.select(
-			PLE.party,
-			PLE.company,
-			PLE.against_voucher_type,
-			PLE.against_voucher_no,
-			Sum(PLE.amount).as_("outstanding"),
-			Max(Case().when(own_row, Coalesce(PLE.due_date, PLE.posting_date))).as_("due"),
-		)
-		.where(
-			(PLE.party_type == "Customer")
-			& PLE.party.isin(scope)
-			& (PLE.account_type == "Receivable")
-			& (PLE.delinked == 0)
-			& (PLE.posting_date <= today)
-		)
-		.groupby(PLE.party, PLE.company, PLE.against_voucher_type, PLE.against_voucher_no)
-		.having(Abs(Sum(PLE.amount)) >= core.TINY)
-	)
-	if companies is not None:
-		query = query.where(PLE.company.isin(companies))
+	"""Open balance per receivable voucher, read at the moment of asking: a payment submitted this morning
+	already counts."""
 	for customer in out.values():
 		customer.receivables = ()
-	for r in query.run(as_dict=True):
-		f = out[r.party]
-		currency = frappe.get_cached_value("Company", r.company, "default_currency") or ""
-		voucher = core.Voucher(
-			r.company,
-			r.against_voucher_type,
-			r.against_voucher_no,
-			float(r.outstanding or 0),
-			getdate(r.due) if r.due else None,
-			currency,
-		)
+	for v in receivables.open_vouchers(scope, today, companies):
+		f = out[v.customer]
+		currency = frappe.get_cached_value("Company", v.company, "default_currency") or ""
+		voucher = core.Voucher(v.company, v.voucher_type, v.voucher_no, v.balance, v.due, currency)
 		f.receivables = (*f.receivables, voucher)
 
 
 def _health(out, scope, today, t: core.Thresholds) -> None:
 	since = today - timedelta(days=2 * max(t.health_window_days, 1) + 1)
-	rows = (
-		frappe.qb.from_(SCORE)
-		.select(SCORE.customer, SCORE.score_date, SCORE.score)
-		.where(
-			SCORE.customer.isin(scope)
-			& (SCORE.score_date > since)
-			& (SCORE.score_date <= today)
-			& SCORE.band.isnotnull()
-			& (SCORE.band != "")
-		)
-		.run()
-	)
 	for customer in out.values():
 		customer.health = ()
-	for customer, day, score in rows:
-		f = out[customer]
-		f.health = (*f.health, (getdate(day), int(score)))
+	for r in scores.history(scope, since, today):
+		f = out[r.customer]
+		f.health = (*f.health, (getdate(r.score_date), int(r.score)))
 
 
 def _cases(out, scope, companies) -> None:
-	issue = DocType("Issue")
-	query = (
-		frappe.qb.from_(issue)
-		.select(issue.customer, issue.name, issue.opening_date, issue.subject)
-		.where(issue.customer.isin(scope) & issue.status.notin(CLOSED_ISSUE))
-	)
-	if companies is not None:
-		query = query.where(issue.company.isin(companies) | issue.company.isnull() | (issue.company == ""))
 	for customer in out.values():
 		customer.open_cases = ()
-	for customer, name, day, subject in query.run():
-		f = out[customer]
-		f.open_cases = (*f.open_cases, core.Doc("Issue", name, getdate(day) if day else None, subject or ""))
+	for r in issues.open_issues(scope, companies):
+		f = out[r.customer]
+		f.open_cases = (*f.open_cases, core.Doc("Issue", r.name, r.opening_date, r.subject or ""))
 
 
 def _renewals(out, scope, today, t: core.Thresholds) -> None:

@@ -16,6 +16,7 @@ from customer_360.core import next_steps as core
 from customer_360.customer_360.doctype.customer_interaction.customer_interaction import make_task
 from customer_360.messages import bold
 from customer_360.next_steps import assistant, config
+from customer_360.next_steps.context import customer_context
 from customer_360.next_steps.facts import decisions, gather
 from customer_360.permissions import check_assignee, get_capabilities
 from customer_360.risk_health import wording
@@ -141,8 +142,6 @@ def draft(customer: str, key: str, use_model: bool = False) -> dict:
 def draft_for(customer: str, s: core.Suggestion, use_model: bool = False) -> dict:
 	"""An email for the composer: subject, message, recipients. Fed only what the user may see (the
 	suggestion's own facts were gathered under their permissions)."""
-	from customer_360.next_steps.briefing import customer_context
-
 	ctx = {"customer": customer_context(customer), "user_name": get_fullname(frappe.session.user)}
 	fallback = core.compose_draft(s, ctx)
 	out = {

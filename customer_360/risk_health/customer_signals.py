@@ -7,15 +7,14 @@ signal looks at other customers' baskets, so it is capped (items, peers) and cac
 from __future__ import annotations
 
 import frappe
-from frappe.query_builder import DocType
-from frappe.query_builder.functions import Sum
-from frappe.utils import add_days, flt, getdate, nowdate
+from frappe.utils import add_days, getdate, nowdate
 
 from customer_360.core import health
+from customer_360.core.definitions import is_dormant, quiet_since
+from customer_360.facts import revenue
 from customer_360.risk_health.config import load_config
 from customer_360.risk_health.facts import facts_for
 
-SI = DocType("Sales Invoice")
 EXPANSION_DAYS = 365  # baskets of the last year: what customers buy now
 MAX_OWN_ITEMS = 200
 MAX_PEERS = 500  # the most recent buyers of the customer's items; enough for shares, bounded on big sites
@@ -44,10 +43,9 @@ def forget_signals(customer: str | None = None) -> None:
 def _signals(customer: str, today) -> dict:
 	config = load_config()
 	cf, _rf, extras = facts_for([customer], today, config.thresholds)[customer]
-	lifetime = lifetime_value(customer)
+	lifetime = revenue.lifetime_value([customer]).get(customer, 0.0)
 	rhythm = health.repurchase_rhythm(cf.order_dates, today)
-	# No activity at all: dormancy counts from the day the customer was created, so a new one is not dormant.
-	last = cf.last_activity or extras["creation"]
+	last = quiet_since(cf.last_activity, extras["creation"])
 	return {
 		"lifetime_value": lifetime,
 		"repurchase_rhythm": (
@@ -62,23 +60,12 @@ def _signals(customer: str, today) -> dict:
 			else None
 		),
 		"last_activity": str(last) if last else None,
-		"dormant": health.is_dormant(last, today, config.dormant_days),
+		"dormant": is_dormant(last, today, config.dormant_days),
 		"dormant_days": config.dormant_days,
 		"orders_365": extras["orders_365"],
 		"vip": health.is_vip(lifetime, extras["orders_365"], config.vip),
 		"expansion": expansion(customer, today),
 	}
-
-
-def lifetime_value(customer: str) -> float:
-	"""Net billed, all time, credit notes deducted (as the money panel's lifetime value)."""
-	total = (
-		frappe.qb.from_(SI)
-		.select(Sum(SI.base_net_total))
-		.where((SI.customer == customer) & (SI.docstatus == 1))
-		.run()[0][0]
-	)
-	return flt(total)
 
 
 def expansion(customer: str, today) -> list[dict]:

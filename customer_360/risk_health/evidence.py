@@ -13,7 +13,8 @@ import frappe
 from frappe.query_builder import DocType
 
 from customer_360.core.risk import Detection
-from customer_360.risk_health.common import EVIDENCE_LIMIT, Windows, issue_tracking
+from customer_360.facts.issues import tracked as issue_tracking
+from customer_360.risk_health.common import EVIDENCE_LIMIT, Windows
 
 SI = DocType("Sales Invoice")
 SO = DocType("Sales Order")

@@ -3,8 +3,8 @@
 One grouped query per fact family covers every customer at once (or the given list): invoices, receivables,
 payment delay, discounts, cancellations, order dates, issues, returned deliveries, the timeline index and open
 flags. Nothing here loops over customers issuing queries, so the nightly job costs the same dozen statements
-for 50 customers or 50,000. The queries live in money_facts.py and activity_facts.py; this module builds the
-empty facts and runs them.
+for 50 customers or 50,000. The queries are the customer_360.facts modules; this module builds the empty facts
+and fills them.
 
 Conventions:
 - "the last N days" is (today - N, today]; documents dated after `today` are ignored, so a recompute "as of"
@@ -21,14 +21,16 @@ from datetime import date
 
 import frappe
 from frappe.query_builder import DocType
-from frappe.utils import getdate
+from frappe.utils import flt, getdate
 
 from customer_360.core import risk
+from customer_360.core.definitions import VIP_ORDER_DAYS
 from customer_360.core.health import CustomerFacts
 from customer_360.core.risk import RiskFacts
-from customer_360.risk_health import activity_facts as activity
-from customer_360.risk_health import money_facts as money
-from customer_360.risk_health.common import Windows, issue_tracking
+from customer_360.facts import activity, issues, orders, receivables, revenue
+from customer_360.risk_health.common import EVIDENCE_LIMIT, Windows
+
+ORDER_HISTORY_DAYS = 730  # enough occasions for a rhythm, recent enough to be the customer's current one
 
 FLAG = DocType("Customer Risk Flag")
 
@@ -51,19 +53,25 @@ def facts_for(customers: list[str] | None, today, thresholds=None) -> dict[str, 
 	names = _customers(customers)
 	if not names:
 		return {}
-	has_issues = issue_tracking()
+	has_issues = issues.tracked()
 	out = {name: _empty(creation, has_issues) for name, creation in names.items()}
 	scope = list(names) if customers is not None else None
-	money.invoices(out, scope, w)
-	money.receivables(out, scope, w, t)
-	money.days_late(out, scope, w)
-	money.discounts(out, scope, w, t)
-	activity.cancellations(out, scope, w)
-	activity.order_dates(out, scope, w)
+	_invoices(out, scope, w)
+	_receivables(out, scope, w, t)
+	for customer, late in receivables.days_late(scope, w.ago(365), w.today).items():
+		if customer in out:
+			out[customer][0].avg_days_late = late
+	_discounts(out, scope, w, t)
+	_orders(out, scope, w)
 	if has_issues:
-		activity.issues(out, scope, w)
-	activity.delivery_returns(out, scope, w)
-	activity.timeline(out, scope, w)
+		for customer, (open_, recent, claims) in issues.counts(scope, w.today, w.ago(90), w.start).items():
+			if customer in out:
+				cf, rf, _x = out[customer]
+				cf.issues_open, cf.issues_90, rf.claims = open_, recent, claims
+	for customer, count in orders.returned_deliveries(scope, w.start, w.today).items():
+		if customer in out:
+			out[customer][1].delivery_failures = count
+	_engagement(out, scope, w)
 	flags = active_flags(scope)
 	for customer, (cf, _rf, _x) in out.items():
 		cf.active_flags = tuple(flag_type for flag_type, _source in flags.get(customer, {}).values())
@@ -121,3 +129,76 @@ def _empty(creation: date | None, has_issues: bool) -> Facts:
 		cancelled=0,
 	)
 	return cf, rf, {"creation": creation, "orders_365": 0}
+
+
+def _invoices(out: dict, scope, w: Windows) -> None:
+	for r in revenue.windows(scope, w.today, w.start, w.ago(90), w.ago(180), w.ago(365)):
+		if r.customer not in out:
+			continue
+		cf, rf, _x = out[r.customer]
+		cf.billed_365, cf.returns_365 = flt(r.billed_365), flt(r.returns_365)
+		cf.revenue_90, cf.revenue_prior_90 = flt(r.revenue_90), flt(r.prior_90)
+		rf.billed, rf.refunds, rf.refund_count = flt(r.billed), flt(r.refunds), int(r.refund_count or 0)
+
+
+def _receivables(out: dict, scope, w: Windows, t: dict) -> None:
+	"""Open and overdue balances (overdue = owed and due before today), with the overdue vouchers as evidence."""
+	overdue = defaultdict(list)
+	for v in receivables.open_vouchers(scope, w.today):
+		if v.customer not in out:
+			continue
+		cf = out[v.customer][0]
+		cf.outstanding += v.balance
+		if v.balance > 0 and v.due is not None and v.due < w.today:
+			cf.overdue += v.balance
+			overdue[v.customer].append(((w.today - v.due).days, v.balance, v.voucher_type, v.voucher_no))
+	for customer, vouchers in overdue.items():
+		rf = out[customer][1]
+		rf.overdue_invoices = tuple((days, amount) for days, amount, *_ in vouchers)
+		hits = sorted(
+			(v for v in vouchers if v[0] > t["overdue_days"] and v[1] > t["overdue_min_amount"]), reverse=True
+		)
+		if hits:
+			rf.evidence["overdue_payment"] = [(dt, name) for *_, dt, name in hits[:EVIDENCE_LIMIT]]
+
+
+def _discounts(out: dict, scope, w: Windows, t: dict) -> None:
+	"""Each invoice's discount: 1 - net total / list value."""
+	fractions, discounted = defaultdict(list), defaultdict(list)
+	for r in revenue.invoice_discounts(scope, w.start, w.today):
+		list_value = flt(r.list_value)
+		fraction = max(0.0, 1 - flt(r.net_total) / list_value) if list_value > 0 else 0.0
+		fractions[r.customer].append(round(fraction, 4))
+		if fraction >= t["discount_ratio"]:
+			discounted[r.customer].append((r.posting_date, r.name))
+	for customer, values in fractions.items():
+		if customer in out:
+			rf = out[customer][1]
+			rf.invoice_discounts = tuple(values)
+			if discounted[customer]:
+				newest = sorted(discounted[customer], reverse=True)[:EVIDENCE_LIMIT]
+				rf.evidence["discount_dependency"] = [("Sales Invoice", name) for _d, name in newest]
+
+
+def _orders(out: dict, scope, w: Windows) -> None:
+	for customer, (count, cancelled) in orders.cancellations(scope, w.start, w.today).items():
+		if customer in out:
+			out[customer][1].orders, out[customer][1].cancelled = count, cancelled
+	year_ago = w.ago(VIP_ORDER_DAYS)
+	for customer, days in orders.buying_occasions(scope, w.ago(ORDER_HISTORY_DAYS), w.today).items():
+		if customer in out:
+			cf, _rf, extras = out[customer]
+			cf.order_dates = tuple(days)
+			extras["orders_365"] = sum(1 for d in days if d > year_ago)
+
+
+def _engagement(out: dict, scope, w: Windows) -> None:
+	"""Last activity and engagement of the last 90 days. A customer without any activity has no engagement
+	data (the index may not cover them yet), which is not the same as 0 interactions."""
+	for customer, day in activity.last_activity(scope, w.today).items():
+		if customer in out:
+			cf = out[customer][0]
+			cf.last_activity, cf.interactions_90 = day, 0
+	for customer, count in activity.engagement(scope, w.ago(89), w.today).items():
+		if customer in out:
+			out[customer][0].interactions_90 = count

@@ -17,6 +17,7 @@ from frappe.utils import getdate, now_datetime, nowdate
 
 from customer_360.core import health, messages, risk
 from customer_360.core.health_explain import explain_change
+from customer_360.facts import scores
 from customer_360.risk_health import alerts, flags, wording
 from customer_360.risk_health.common import Windows
 from customer_360.risk_health.config import Config, load_config
@@ -127,20 +128,10 @@ def write_scores(rows: list[tuple]) -> None:
 
 def previous_results(scope: list[str] | None, today) -> dict[str, health.HealthResult]:
 	"""Each customer's latest stored score before `today` (yesterday's, when the job ran yesterday)."""
-	scoped = " and customer in %(customers)s" if scope is not None else ""
-	rows = frappe.db.sql(
-		f"""
-		select h.customer, h.score, h.band, h.factors, h.figures
-		from `tab{SCORE}` h
-		join (
-			select customer, max(score_date) as day from `tab{SCORE}`
-			where score_date < %(today)s {scoped}
-			group by customer
-		) p on p.customer = h.customer and p.day = h.score_date""",
-		{"today": today, "customers": scope},
-		as_dict=True,
+	rows = scores.latest(
+		scope, today, strictly_before=True, banded=False, fields=("score", "band", "factors", "figures")
 	)
-	return {r.customer: stored_result(r) for r in rows}
+	return {customer: stored_result(r) for customer, r in rows.items()}
 
 
 def stored_result(row, see_finance: bool = True) -> health.HealthResult:

@@ -8,12 +8,15 @@ left out for users without see_finance: a column that is not there cannot leak t
 
 from __future__ import annotations
 
+from datetime import date
+
 import frappe
 from frappe import _
 from frappe.utils import add_days, flt, getdate, nowdate
 
 from customer_360.core import alerts
 from customer_360.core.capabilities import SEE_FINANCE, SEE_RISK
+from customer_360.facts import activity, revenue, scores
 from customer_360.permissions import check_capability, has_capability
 
 SCORE = "Customer Health Score"
@@ -56,20 +59,24 @@ def latest_scores(filters) -> list[dict]:
 	"""Each readable customer's latest score on or before the report date (rows with a band only)."""
 	check_capability(SEE_RISK)
 	as_of = getdate(filters.get("date") or nowdate())
-	scoped, params = _in("h.customer", readable_customers(filters))
-	return frappe.db.sql(
-		f"""
-		select h.customer, c.customer_name, c.customer_group, c.territory, h.score, h.band, h.score_date
-		from `tab{SCORE}` h
-		join (
-			select customer, max(score_date) as day from `tab{SCORE}`
-			where score_date <= %(as_of)s and band != '' group by customer
-		) l on l.customer = h.customer and l.day = h.score_date
-		join `tabCustomer` c on c.name = h.customer
-		where c.disabled = 0 {scoped}""",
-		{"as_of": as_of, **params},
-		as_dict=True,
+	latest = scores.latest(readable_customers(filters), as_of)
+	customers = frappe.get_all(
+		"Customer",
+		filters={"name": ["in", list(latest) or [""]], "disabled": 0},
+		fields=["name", "customer_name", "customer_group", "territory"],
 	)
+	return [
+		frappe._dict(
+			customer=c.name,
+			customer_name=c.customer_name,
+			customer_group=c.customer_group,
+			territory=c.territory,
+			score=latest[c.name].score,
+			band=latest[c.name].band,
+			score_date=latest[c.name].score_date,
+		)
+		for c in customers
+	]
 
 
 # --- health distribution ---------------------------------------------------------------------------------------
@@ -199,15 +206,7 @@ def churn_risk(filters):
 
 def _annual_revenue(customers: list[str], as_of) -> dict[str, float]:
 	"""Net billed in the last 365 days (returns subtract), in company currency."""
-	if not customers:
-		return {}
-	rows = frappe.db.sql(
-		"""select customer, sum(base_net_total) from `tabSales Invoice`
-		where docstatus = 1 and posting_date > %(since)s and posting_date <= %(as_of)s and customer in %(names)s
-		group by customer""",
-		{"since": add_days(as_of, -365), "as_of": as_of, "names": customers},
-	)
-	return {c: flt(v, 2) for c, v in rows}
+	return revenue.net_billed(customers, add_days(as_of, -365), as_of)
 
 
 # --- expansion signals -----------------------------------------------------------------------------------------
@@ -254,20 +253,23 @@ def orphaned(filters):
 	scoped, params = _in("c.name", names)
 	data = frappe.db.sql(
 		f"""
-		select c.name as customer, c.customer_name, c.customer_group, c.territory, date(c.creation) as created,
-			(select max(e.event_time) from `tabCustomer Timeline Event` e where e.customer = c.name) as last_activity
+		select c.name as customer, c.customer_name, c.customer_group, c.territory, date(c.creation) as created
 		from `tabCustomer` c
 		where c.disabled = 0 and ifnull(c.account_manager, '') = '' {scoped}
-		order by last_activity desc, c.name""",
+		order by c.name""",
 		params,
 		as_dict=True,
 	)
+	last = activity.last_activity([r.customer for r in data], getdate(nowdate()))
+	for r in data:
+		r.last_activity = last.get(r.customer)
+	data.sort(key=lambda r: (-(r.last_activity or date.min).toordinal(), r.customer))
 	columns = [
 		*customer_columns(),
 		col("customer_group", _("Customer Group"), "Link", 150, options="Customer Group"),
 		col("territory", _("Territory"), "Link", 130, options="Territory"),
 		col("created", _("Created"), "Date", 110),
-		col("last_activity", _("Last Activity"), "Datetime", 160),
+		col("last_activity", _("Last Activity"), "Date", 120),
 	]
 	return columns, data
 

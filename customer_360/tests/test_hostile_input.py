@@ -47,7 +47,7 @@ class TestEchoedValuesAreEscaped(C360TestCase):
 		frappe.get_doc(
 			{"doctype": "User Permission", "user": user, "allow": "Customer", "for_value": other}
 		).insert(ignore_permissions=True)
-		with patch("customer_360.merge.resolve.resolve_customer", return_value=survivor):
+		with patch("customer_360.facts.merges.resolve_customer", return_value=survivor):
 			frappe.set_user("Administrator")
 			_, text = _message_of(check_customer_read, "Gone Customer XYZ")
 			self.assertIn(survivor, text)  # positive control: a reader of the survivor is told

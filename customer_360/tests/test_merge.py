@@ -7,8 +7,8 @@ import frappe
 from frappe.utils import add_days, flt, nowdate, random_string
 
 from customer_360.api import merge as api
+from customer_360.facts.merges import resolve_customer
 from customer_360.merge import job, links, lock
-from customer_360.merge.resolve import resolve_customer
 from customer_360.permissions import check_customer_read
 from customer_360.tests import erp
 from customer_360.tests.jobs import wait_for_jobs

@@ -14,6 +14,7 @@ from frappe.utils import add_days, nowdate
 
 from customer_360.api import health as health_api
 from customer_360.api import risk as risk_api
+from customer_360.core import masking
 from customer_360.core.health import FACTORS, MINUS
 from customer_360.risk_health import job
 from customer_360.tests import erp
@@ -469,7 +470,7 @@ class TestVisibility(HooksOff):
 		self.assertIsNone(flags["flags"])
 		h = health_api.get_health(self.customer)
 		self.assertTrue(h["masked"])
-		for key in health_api.MASKED:
+		for key in masking.HEALTH_FIELDS:
 			self.assertIsNone(h[key], key)
 		self.assertNotIn("zqsecretzq", frappe.as_json([flags, h]))
 		for doctype, name in ((FLAG, self.flag), (FLAG, self.manual), (SCORE, self.score)):

@@ -14,7 +14,7 @@ from frappe.utils import get_fullname
 from customer_360.compat import NO_OBJECTION
 from customer_360.core import notes
 from customer_360.messages import plain
-from customer_360.permissions import get_capabilities
+from customer_360.permissions import get_capabilities, may_read_note
 
 
 class CustomerNote(Document):
@@ -32,16 +32,12 @@ class CustomerNote(Document):
 		self.author_name = get_fullname(self.author)
 
 
-def user_may_read(scope: str, author: str | None, user: str) -> bool:
-	return user == "Administrator" or notes.may_read(scope, author, user, get_capabilities(user).note_scopes)
-
-
 def has_permission(doc, ptype=None, user=None, debug=False):
 	user = user or frappe.session.user
 	if doc.is_new():
 		return NO_OBJECTION  # a new note's scope is checked in validate
 	# Every right (read, write, print, email, delete ...) starts with being in the note's audience.
-	return NO_OBJECTION if user_may_read(doc.scope, doc.author or doc.owner, user) else False
+	return NO_OBJECTION if may_read_note(doc.scope, doc.author or doc.owner, user) else False
 
 
 def get_permission_query_conditions(user=None):

@@ -3,6 +3,8 @@
 Who sees flags is a capability, not only a role: DocPerm lets the usual roles in, and the hooks below also
 require the user's see_risk capability (manage_flags to change a flag), resolved from Customer 360 Settings so
 an administrator can change it without editing permissions. The same hooks guard Customer Health Score.
+Settings decide for every role, System Manager included (its default row grants everything); only the
+Administrator user always may (core.capabilities.resolve).
 
 - has_permission: form, REST, print, get_doc(...).check_permission;
 - get_permission_query_conditions: list, Report View, export, link search, get_list;
@@ -93,16 +95,9 @@ class CustomerRiskFlag(Document):
 			self.resolved_by = self.resolved_on = self.resolution = None
 
 
-def _always_allowed(user: str) -> bool:
-	return user == "Administrator" or "System Manager" in frappe.get_roles(user)
-
-
 def has_permission(doc, ptype=None, user=None, debug=False):
 	"""Deny (False) without the capability; NO_OBJECTION leaves the decision to DocPerm (controllers cannot grant)."""
-	user = user or frappe.session.user
-	if _always_allowed(user):
-		return NO_OBJECTION
-	caps = get_capabilities(user)
+	caps = get_capabilities(user or frappe.session.user)
 	if not caps.see_risk:
 		return False
 	if ptype is None or ptype in READ_RIGHTS:
@@ -112,7 +107,7 @@ def has_permission(doc, ptype=None, user=None, debug=False):
 
 def get_permission_query_conditions(user=None, doctype=None):
 	user = user or frappe.session.user
-	if _always_allowed(user) or get_capabilities(user).has(SEE_RISK):
+	if get_capabilities(user).has(SEE_RISK):
 		return ""
 	return "1=0"
 
@@ -123,7 +118,7 @@ def on_share(doc, method=None):
 		return
 	if doc.everyone or not doc.user:
 		frappe.throw(_("Risk data cannot be shared with everyone."), frappe.PermissionError)
-	if not (_always_allowed(doc.user) or get_capabilities(doc.user).has(SEE_RISK)):
+	if not get_capabilities(doc.user).has(SEE_RISK):
 		frappe.throw(
 			_("{0} may not see risk data; this {1} cannot be shared with them.").format(
 				bold(doc.user), _(doc.share_doctype)
@@ -134,7 +129,7 @@ def on_share(doc, method=None):
 
 def may_manage(user: str | None = None) -> bool:
 	user = user or frappe.session.user
-	return _always_allowed(user) or get_capabilities(user).has(MANAGE_FLAGS)
+	return get_capabilities(user).has(MANAGE_FLAGS)
 
 
 def on_doctype_update():

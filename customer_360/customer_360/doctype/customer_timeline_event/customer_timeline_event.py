@@ -48,12 +48,10 @@ def has_permission(doc, ptype=None, user=None, debug=False):
 	user = user or frappe.session.user
 	if doc.source_doctype != NOTE or _note_condition(user) is None:
 		return NO_OBJECTION
-	from customer_360.core.notes import readable_note_kinds
-	from customer_360.permissions import get_capabilities
+	from customer_360.core.notes import scope_of_kind
+	from customer_360.permissions import may_read_note
 
-	if doc.kind in readable_note_kinds(get_capabilities(user).note_scopes) or doc.actor == user:
-		return NO_OBJECTION
-	return False
+	return NO_OBJECTION if may_read_note(scope_of_kind(doc.kind), doc.actor, user) else False
 
 
 def on_doctype_update():

@@ -1,4 +1,4 @@
-"""A merged customer's name keeps resolving: the merge log says where it went.
+"""Where a merged customer's name went: the merge log says.
 
 `resolve_customer(name)` gives the customer a name means today: itself while it exists, else the survivor of the
 last completed merge that took it (following chains: A merged into B, B later into C, gives C), else None.

@@ -1,0 +1,151 @@
+"""The undo job: in one transaction, restore each loser from its snapshot (same name, same child rows), put
+every manifest row back, remove the copied child rows, and restore each survivor field nobody changed since."""
+
+from __future__ import annotations
+
+import json
+
+import frappe
+from frappe import _
+from frappe.utils import escape_html, now_datetime
+
+from customer_360.core.merge_plan import UndoBlocker, undo_blockers, undo_plan
+from customer_360.merge import customer as cust
+from customer_360.merge import links, lock
+from customer_360.merge.log import (
+	LOG,
+	LOSER,
+	TIMELINE,
+	_publish,
+	_set,
+	log_customers,
+	manifest,
+	undo_job_id,
+)
+from customer_360.merge.steps import _Abandoned, _claim, _names, _NotMine, _refuse, _reindex
+
+
+def blockers(log: str) -> list:
+	"""What makes undoing this log unsafe now (core.merge_plan.undo_blockers); empty when it may go ahead."""
+	survivor, loser_rows = log_customers(log)
+	rows = [r for r in manifest(log) if r.kind != "child"]
+	current = links.current_values(rows)
+	taken = {
+		r.customer: bool(r.deleted) and bool(frappe.db.exists("Customer", r.customer)) for r in loser_rows
+	}
+	missing = [r.customer for r in loser_rows if r.deleted and not r.snapshot]
+	found = undo_blockers(rows, current, bool(frappe.db.exists("Customer", survivor)), taken, survivor)
+	for name in missing:
+		found.insert(0, UndoBlocker("Customer", name, "", "snapshot", "none", "no snapshot to restore from"))
+	return found
+
+
+def run_undo(log: str) -> None:
+	survivor, loser_rows = log_customers(log)
+	losers = [r.customer for r in loser_rows]
+	before = "Done" if any(r.deleted for r in loser_rows) else "Failed"
+	try:
+		refusal = _claim(log, [survivor, *losers], "Undoing")
+	except _NotMine as e:
+		frappe.db.rollback()
+		frappe.logger("customer_360").info(f"undo job not run: {e}")
+		return
+	if refusal:
+		frappe.db.rollback()
+		_refuse(log, refusal, "Undoing", before)
+		return
+	try:
+		found = blockers(log)
+		if found:
+			_set(log, status=before, message=_refusal(found))
+			frappe.db.commit()
+			_publish(log, 100, before, _("Undo refused"))
+			return
+		_publish(log, 0, "Undoing", _("Restoring"))
+		for r in loser_rows:
+			if r.deleted:
+				cust.restore(r.snapshot)
+				_mark_restored(r.customer)
+		rows = manifest(log)
+		links.apply(undo_plan([r for r in rows if r.kind != "child"]))
+		for r in rows:
+			if r.kind == "child":
+				frappe.db.delete(r.doctype, {"name": r.name, "parent": survivor, "parenttype": "Customer"})
+		kept = _restore_survivor(log, survivor)
+		frappe.db.sql(
+			f"update `tab{LOSER}` set deleted = 0 where parent = %s and parenttype = %s", (log, LOG)
+		)
+		message = (
+			_("Kept on {0}, changed since the merge: {1}").format(
+				_names([survivor]), escape_html(", ".join(kept))
+			)
+			if kept
+			else ""
+		)
+		_set(
+			log,
+			status="Undone",
+			undone_by=frappe.session.user,
+			undone_at=now_datetime(),
+			progress=100,
+			message=message,
+		)
+		sources = frappe.db.sql(
+			f"select distinct source_doctype, source_name from `tab{TIMELINE}` where customer = %s", survivor
+		)
+		moved = [(r.doctype, r.name) for r in rows if r.kind != "child"]
+		frappe.clear_document_cache("Customer", survivor)
+		frappe.get_doc("Customer", survivor).add_comment(
+			"Edit",
+			_("undid the merge of {0} into {1} ({2})").format(
+				_names(losers), _names([survivor]), escape_html(log)
+			),
+		)
+		_reindex(undo_job_id(log), [*map(tuple, sources), *moved])
+		frappe.db.commit()
+		_publish(log, 100, "Undone", _("Undone"))
+	except _Abandoned:
+		frappe.db.rollback()  # the watchdog gave up on this undo: it changed nothing
+		return
+	except Exception as e:
+		frappe.db.rollback()
+		reason = escape_html(frappe.utils.strip_html(str(e))) or type(e).__name__
+		_set(log, status=before, message=_("The undo failed and changed nothing: {0}").format(reason)[:1000])
+		frappe.db.commit()
+		frappe.log_error(f"customer_360: undo of {log} failed", reference_doctype=LOG, reference_name=log)
+		_publish(log, 100, before, _("Undo failed"))
+	finally:
+		lock.release([survivor, *losers], log)
+
+
+def _refusal(found: list) -> str:
+	lines = [escape_html(str(b)) for b in found[:50]]
+	if len(found) > 50:
+		lines.append(_("… and {0} more").format(len(found) - 50))
+	return _("Undo refused:") + "\n" + "\n".join(lines)
+
+
+def _restore_survivor(log: str, survivor: str) -> list[str]:
+	"""Each survivor field back to its value before the merge, unless someone changed it since (kept, listed)."""
+	changes = json.loads(frappe.db.get_value(LOG, log, "survivor_changes") or "{}")
+	kept = []
+	for field, (old, new) in changes.items():
+		now = frappe.db.get_value("Customer", survivor, field)
+		if _text(now) == _text(new):
+			frappe.db.set_value("Customer", survivor, field, old, update_modified=False)
+		else:
+			kept.append(field)
+	return kept
+
+
+def _text(v) -> str:
+	return "" if v is None else str(v)
+
+
+def _mark_restored(name: str) -> None:
+	"""ERPNext's Deleted Document entry for the loser must not offer a second restore."""
+	frappe.db.sql(
+		"update `tabDeleted Document` set restored = 1, new_name = %(n)s"
+		" where deleted_doctype = 'Customer' and deleted_name = %(n)s and restored = 0",
+		{"n": name},
+	)
