@@ -11,17 +11,16 @@ from frappe import _
 from frappe.query_builder import DocType
 from frappe.query_builder.functions import Count
 
-from customer_360 import indexer
 from customer_360.core import masking
 from customer_360.core import timeline as core
 from customer_360.core.notes import readable_note_kinds
-from customer_360.indexer import readable_source_doctypes
+from customer_360.indexer.store import EVENT_FIELDS, index_version, readable_source_doctypes
 from customer_360.messages import plain
 from customer_360.permissions import allowed_companies, get_capabilities
 
 Event = DocType("Customer Timeline Event")
 NOTE = "Customer Note"
-_FIELDS = ("name", *(f for f in indexer.EVENT_FIELDS if f != "customer"))
+_FIELDS = ("name", *(f for f in EVENT_FIELDS if f != "customer"))
 
 
 def read(
@@ -115,7 +114,7 @@ def _filtered(query: core.TimelineQuery, visible: dict, index: str | None = None
 def _counts(query: core.TimelineQuery, visible: dict) -> dict:
 	# Cached until the index changes: the version is read before counting, so a write that lands meanwhile
 	# leaves this entry under an old version that is never read again.
-	version = indexer.index_version()
+	version = index_version()
 	raw = frappe.as_json([version, query.customer, query.from_time, query.to_time, query.search, visible])
 	key = "customer_360:counts:" + hashlib.sha1(raw.encode()).hexdigest()
 	cached = frappe.cache.get_value(key)

@@ -1,7 +1,16 @@
 // Next steps and merge on the 360 page (issues 8 and 9): a suggestion becomes a ToDo in one click, a dismissal
 // records why, the briefing is saved as a note, and a merged customer's old name lands on the survivor.
 import assert from "node:assert/strict";
-import { api, firstName, login, makeCustomer, makeUser, open360, serviceItem } from "./helpers.mjs";
+import {
+	api,
+	deskUrl,
+	firstName,
+	login,
+	makeCustomer,
+	makeUser,
+	open360,
+	serviceItem,
+} from "./helpers.mjs";
 
 const daysAgo = (n) => new Date(Date.now() - n * 86400000).toISOString().slice(0, 10);
 
@@ -10,12 +19,20 @@ async function customerWithOldQuotation(admin) {
 	const customer = await makeCustomer(admin, "E2E Next");
 	const company = await firstName(admin, "Company");
 	const item = await serviceItem(admin);
-	const quotation = (await api(admin, "POST", "/api/resource/Quotation", {
-		quotation_to: "Customer", party_name: customer, company, transaction_date: daysAgo(30), valid_till: daysAgo(-30),
-		items: [{ item_code: item, qty: 1, rate: 120 }],
-	})).data.name;
+	const quotation = (
+		await api(admin, "POST", "/api/resource/Quotation", {
+			quotation_to: "Customer",
+			party_name: customer,
+			company,
+			transaction_date: daysAgo(30),
+			valid_till: daysAgo(-30),
+			items: [{ item_code: item, qty: 1, rate: 120 }],
+		})
+	).data.name;
 	// Submitted as a user would (a save that submits): ERPNext sets the status "Open" the rule looks for.
-	await api(admin, "PUT", `/api/resource/Quotation/${encodeURIComponent(quotation)}`, { docstatus: 1 });
+	await api(admin, "PUT", `/api/resource/Quotation/${encodeURIComponent(quotation)}`, {
+		docstatus: 1,
+	});
 	return { customer, quotation };
 }
 
@@ -29,39 +46,74 @@ async function as(ctx, user) {
 const suggestion = (page) => page.locator(".c360-suggestion[data-rule=quotation_follow_up]");
 
 export const tests = {
-	async "a suggestion becomes a task, another is dismissed with a reason, the briefing is kept as a note"(ctx) {
+	async "a suggestion becomes a task, another is dismissed with a reason, the briefing is kept as a note"(
+		ctx
+	) {
 		const admin = await login(ctx);
 		const a = await customerWithOldQuotation(admin);
 		const b = await customerWithOldQuotation(admin);
 		const user = await makeUser(admin, ["Sales User"]);
 		const { context, page } = await as(ctx, user);
 		try {
-			await open360(page, a.customer, "overview", async (p) => (await suggestion(p).count()) > 0);
+			await open360(
+				page,
+				a.customer,
+				"overview",
+				async (p) => (await suggestion(p).count()) > 0
+			);
 			assert.match(await suggestion(page).textContent(), new RegExp(a.quotation));
 			await suggestion(page).locator(".c360-accept").click();
 			// The overview reloads: the decided suggestion leaves, the new task shows among the open tasks.
 			await suggestion(page).waitFor({ state: "detached" });
-			const todo = await firstName(admin, "ToDo", { reference_type: "Customer", reference_name: a.customer });
+			const todo = await firstName(admin, "ToDo", {
+				reference_type: "Customer",
+				reference_name: a.customer,
+			});
 			assert.ok(todo, "accepting the suggestion created no ToDo");
 			await page.locator(`.c360-ov-tasks .c360-task[data-name="${todo}"]`).waitFor();
 
 			await page.locator(".c360-action-briefing").click();
 			await page.locator(".c360-briefing").waitFor();
-			assert.match(await page.locator(".c360-briefing").textContent(), new RegExp(a.customer.split(" ")[0]));
+			assert.match(
+				await page.locator(".c360-briefing").textContent(),
+				new RegExp(a.customer.split(" ")[0])
+			);
 			await page.locator(".modal.show .btn-primary").click();
 			await page.locator(".c360-briefing").waitFor({ state: "hidden" });
-			const note = await firstName(admin, "Customer Note", { customer: a.customer, scope: "internal" });
+			const note = await firstName(admin, "Customer Note", {
+				customer: a.customer,
+				scope: "internal",
+			});
 			assert.ok(note, "the briefing was not saved as an internal note");
-			await page.screenshot({ path: `${ctx.artifacts}/next-steps-briefing.png`, fullPage: true });
+			await page.screenshot({
+				path: `${ctx.artifacts}/next-steps-briefing.png`,
+				fullPage: true,
+			});
 
-			await open360(page, b.customer, "overview", async (p) => (await suggestion(p).count()) > 0);
+			await open360(
+				page,
+				b.customer,
+				"overview",
+				async (p) => (await suggestion(p).count()) > 0
+			);
 			await suggestion(page).locator(".c360-dismiss").click();
-			await page.locator(".modal.show textarea").fill("Customer asked us to wait until spring");
+			await page
+				.locator(".modal.show textarea")
+				.fill("Customer asked us to wait until spring");
 			await page.locator(".modal.show .btn-primary").click();
 			await suggestion(page).waitFor({ state: "hidden" });
-			const decision = await firstName(admin, "Customer Suggestion Decision", { customer: b.customer, decision: "dismissed" });
+			const decision = await firstName(admin, "Customer Suggestion Decision", {
+				customer: b.customer,
+				decision: "dismissed",
+			});
 			assert.ok(decision, "the dismissal was not recorded");
-			const reason = (await api(admin, "GET", `/api/resource/Customer Suggestion Decision/${encodeURIComponent(decision)}`)).data.reason;
+			const reason = (
+				await api(
+					admin,
+					"GET",
+					`/api/resource/Customer Suggestion Decision/${encodeURIComponent(decision)}`
+				)
+			).data.reason;
 			assert.equal(reason, "Customer asked us to wait until spring");
 		} finally {
 			await context.close();
@@ -69,7 +121,9 @@ export const tests = {
 		}
 	},
 
-	async "merge: the tool opens from the 360, and a merged customer's old name lands on the survivor"(ctx) {
+	async "merge: the tool opens from the 360, and a merged customer's old name lands on the survivor"(
+		ctx
+	) {
 		const admin = await login(ctx);
 		const survivor = await makeCustomer(admin, "E2E Survivor");
 		const loser = await makeCustomer(admin, "E2E Loser");
@@ -79,25 +133,42 @@ export const tests = {
 			await open360(page, survivor, "overview");
 			await page.locator(".c360-action-merge").click();
 			await page.waitForURL(/customer-360-merge/);
-			await page.waitForFunction((name) => document.querySelector(".c360-survivor input")?.value === name, survivor, { timeout: 15000 });
+			await page.waitForFunction(
+				(name) => document.querySelector(".c360-survivor input")?.value === name,
+				survivor,
+				{ timeout: 15000 }
+			);
 
 			// The merge itself is covered by the integration tests; here it runs from the desk session.
 			const { log } = await page.evaluate(
-				([s, l]) => frappe.xcall("customer_360.api.merge.merge", { survivor: s, duplicates: [l] }),
+				([s, l]) =>
+					frappe.xcall("customer_360.api.merge.merge", { survivor: s, duplicates: [l] }),
 				[survivor, loser]
 			);
 			let status = "";
 			for (let i = 0; i < 60 && status !== "Done"; i++) {
 				await page.waitForTimeout(1000);
-				status = (await page.evaluate((name) => frappe.xcall("customer_360.api.merge.get_log", { log: name }), log)).status;
+				status = (
+					await page.evaluate(
+						(name) => frappe.xcall("customer_360.api.merge.get_log", { log: name }),
+						log
+					)
+				).status;
 				assert.notEqual(status, "Failed", "the merge job failed");
 			}
 			assert.equal(status, "Done");
 
-			await page.goto(`/app/customer-360/${encodeURIComponent(loser)}`);
-			await page.waitForURL(new RegExp(`customer-360/${encodeURIComponent(survivor).replace(/%20/g, "(%20| )")}`));
+			await page.goto(deskUrl("customer-360", loser));
+			await page.waitForURL(
+				new RegExp(
+					`customer-360/${encodeURIComponent(survivor).replace(/%20/g, "(%20| )")}`
+				)
+			);
 			await page.locator(".c360-customer-name").waitFor();
-			assert.equal((await page.locator(".c360-customer-name").textContent()).trim(), survivor);
+			assert.equal(
+				(await page.locator(".c360-customer-name").textContent()).trim(),
+				survivor
+			);
 		} finally {
 			await admin.close();
 		}

@@ -4,6 +4,7 @@
 // Screenshots go to $C360_ARTIFACTS (default ./artifacts).
 import { readdirSync, mkdirSync } from "node:fs";
 import { chromium } from "playwright-core";
+import { detectDesk } from "./helpers.mjs";
 
 const baseURL = process.env.C360_URL || "http://127.0.0.1:8000";
 const artifacts = process.env.C360_ARTIFACTS || new URL("./artifacts", import.meta.url).pathname;
@@ -12,13 +13,28 @@ mkdirSync(artifacts, { recursive: true });
 const browser = await chromium.launch({
 	executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
 	args: [
-		"--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-		"--disable-background-networking", "--disable-component-update", "--disable-sync",
+		"--no-sandbox",
+		"--disable-gpu",
+		"--disable-quic",
+		"--no-first-run",
+		"--disable-background-networking",
+		"--disable-component-update",
+		"--disable-sync",
 	],
 });
 
-const ctx = { baseURL, artifacts, browser, adminPassword: process.env.C360_ADMIN_PASSWORD || "admin" };
-let passed = 0, failed = 0;
+// /app (Frappe v15) or /desk (v16): every test builds desk URLs with helpers' deskUrl().
+const desk = await detectDesk(baseURL);
+console.log(`desk at ${desk}`);
+const ctx = {
+	baseURL,
+	artifacts,
+	browser,
+	desk,
+	adminPassword: process.env.C360_ADMIN_PASSWORD || "admin",
+};
+let passed = 0,
+	failed = 0;
 // C360_E2E_ONLY=customer360 runs only the files whose name contains that text (while developing).
 const only = process.env.C360_E2E_ONLY || "";
 const files = readdirSync(new URL(".", import.meta.url))

@@ -7,6 +7,7 @@ import pytest
 from customer_360.core import definitions as d
 from customer_360.core import money
 from customer_360.core import next_steps as ns
+from customer_360.core.next_steps import rules
 
 TODAY = date(2025, 6, 30)
 
@@ -15,7 +16,7 @@ def test_settled_threshold_is_one_unit_of_the_last_decimal():
 	assert d.settled_below(2) == 0.01
 	assert d.SETTLED_BELOW == d.settled_below(2)
 	assert money.settled_below is d.settled_below
-	assert ns.SETTLED_BELOW == d.SETTLED_BELOW
+	assert rules.SETTLED_BELOW == d.SETTLED_BELOW
 
 
 def test_activity_is_customer_facing_and_engagement_is_part_of_it():
@@ -41,5 +42,5 @@ def test_quiet_since_falls_back_to_creation():
 def test_win_back_rule_and_dormancy_agree(idle):
 	facts = ns.Facts("C", created=TODAY - timedelta(days=800), last_activity=TODAY - timedelta(days=idle))
 	t = ns.Thresholds()
-	won = any(s.rule == ns.WIN_BACK for s in ns.suggest(facts, TODAY, t))
+	won = any(s.rule == ns.WIN_BACK for s in rules.suggest(facts, TODAY, t))
 	assert won is d.is_dormant(facts.last_activity, TODAY, t.quiet_days)

@@ -5,6 +5,15 @@ import pytest
 from customer_360.core import next_steps as ns
 from customer_360.core import notes
 from customer_360.core.next_steps import Doc, Facts, Thresholds, Voucher
+from customer_360.core.next_steps.briefing import compose_briefing, restrict_context
+from customer_360.core.next_steps.digest import compose_digest
+from customer_360.core.next_steps.drafts import (
+	compose_draft,
+	model_messages,
+	parse_model_reply,
+	split_subject,
+)
+from customer_360.core.next_steps.rules import overdue_to_chase, suggest
 
 TODAY = date(2026, 3, 1)
 T = Thresholds()
@@ -15,11 +24,11 @@ def ago(days: int) -> date:
 
 
 def rules(facts, thresholds=T, decided=None):
-	return [s.rule for s in ns.suggest(facts, TODAY, thresholds, decided)]
+	return [s.rule for s in suggest(facts, TODAY, thresholds, decided)]
 
 
 def one(facts, rule, thresholds=T):
-	found = [s for s in ns.suggest(facts, TODAY, thresholds) if s.rule == rule]
+	found = [s for s in suggest(facts, TODAY, thresholds) if s.rule == rule]
 	assert len(found) == 1, rules(facts, thresholds)
 	return found[0]
 
@@ -124,7 +133,7 @@ def test_amount_asked_is_capped_by_the_net_balance_per_company():
 	part = Voucher("Co", "Payment Entry", "PE-1", -200, ago(0))
 	other = inv("SI-9", 10, 5, company="Other", currency="USD")
 	facts = Facts("C", receivables=(inv("SI-1", 500, 40), part, other), last_activity=ago(1))
-	chase = ns.overdue_to_chase(facts.receivables, TODAY)
+	chase = overdue_to_chase(facts.receivables, TODAY)
 	assert chase["Co"][1] == 300
 	assert chase["Other"][1] == 10
 	assert "300.00 EUR; 10.00 USD" in one(facts, ns.PAYMENT_REMINDER).text()
@@ -189,7 +198,7 @@ def test_priority_order_and_dismissal_until_evidence_changes():
 		receivables=(inv("SI-1", 100, 10),),
 		open_cases=(Doc("Issue", "ISS-1", ago(30)),),
 	)
-	found = ns.suggest(facts, TODAY, T)
+	found = suggest(facts, TODAY, T)
 	assert [s.rule for s in found] == [ns.PAYMENT_REMINDER, ns.SUPPORT_ESCALATION, ns.WIN_BACK]
 	decided = {s.key: s.fingerprint for s in found if s.rule == ns.PAYMENT_REMINDER}
 	assert rules(facts, decided=decided) == [ns.SUPPORT_ESCALATION, ns.WIN_BACK]
@@ -200,9 +209,9 @@ def test_priority_order_and_dismissal_until_evidence_changes():
 
 def test_same_facts_same_fingerprint():
 	a = Facts("C", last_activity=ago(100))
-	assert ns.suggest(a, TODAY, T)[0].fingerprint == ns.suggest(a, TODAY, T)[0].fingerprint
+	assert suggest(a, TODAY, T)[0].fingerprint == suggest(a, TODAY, T)[0].fingerprint
 	b = Facts("C", last_activity=ago(101))
-	assert ns.suggest(a, TODAY, T)[0].fingerprint != ns.suggest(b, TODAY, T)[0].fingerprint
+	assert suggest(a, TODAY, T)[0].fingerprint != suggest(b, TODAY, T)[0].fingerprint
 
 
 def test_task_description_has_no_amounts():
@@ -280,7 +289,7 @@ def context(**over):
 
 
 def test_briefing_has_every_section_from_the_data():
-	b = ns.compose_briefing(context())
+	b = compose_briefing(context())
 	assert [s.key for s in b.sections] == list(ns.BRIEFING_SECTIONS)
 	text = b.text
 	assert text.startswith("Briefing: Acme (2026-03-01)")
@@ -297,13 +306,13 @@ def test_briefing_has_every_section_from_the_data():
 
 def test_briefing_is_deterministic_and_escapes_html():
 	ctx = context(interactions=[{"date": "d", "type": "message", "title": "<script>x</script>"}])
-	assert ns.compose_briefing(ctx).as_dict() == ns.compose_briefing(ctx).as_dict()
-	assert "<script>" not in ns.compose_briefing(ctx).html
+	assert compose_briefing(ctx).as_dict() == compose_briefing(ctx).as_dict()
+	assert "<script>" not in compose_briefing(ctx).html
 
 
 def test_restricted_context_drops_money_health_and_their_suggestions():
-	ctx = ns.restrict_context(context(), see_finance=False, see_risk=False)
-	b = ns.compose_briefing(ctx)
+	ctx = restrict_context(context(), see_finance=False, see_risk=False)
+	b = compose_briefing(ctx)
 	keys = [s.key for s in b.sections]
 	assert "money" not in keys and "health" not in keys
 	assert "1,500.00" not in b.text and "98,765" not in b.text and "Score 55" not in b.text
@@ -312,7 +321,7 @@ def test_restricted_context_drops_money_health_and_their_suggestions():
 
 
 def test_empty_sections_say_so():
-	b = ns.compose_briefing(
+	b = compose_briefing(
 		context(bought=[], interactions=[], open_cases=[], suggestions=[], money=None, health=None)
 	)
 	assert "No purchases on record." in b.text
@@ -326,31 +335,31 @@ def test_empty_sections_say_so():
 
 def test_payment_draft_lists_invoices_and_amounts():
 	s = one(Facts("C", last_activity=ago(1), receivables=(inv("SI-1", 1200, 40),)), ns.PAYMENT_REMINDER)
-	d = ns.compose_draft(s, context(user_name="Bob"))
+	d = compose_draft(s, context(user_name="Bob"))
 	assert d["subject"] == "Payment reminder: SI-1"
 	assert "SI-1, due 2026-01-20: 1,200.00 EUR outstanding" in d["message"]
 	assert d["message"].startswith("Dear Acme,") and d["message"].rstrip().endswith("Bob")
 
 
 def test_model_messages_carry_only_the_context():
-	ctx = ns.restrict_context(context(), see_finance=False, see_risk=False)
-	msgs = ns.model_messages("briefing", ctx)
+	ctx = restrict_context(context(), see_finance=False, see_risk=False)
+	msgs = model_messages("briefing", ctx)
 	assert msgs[0]["role"] == "system" and msgs[1]["role"] == "user"
 	assert "Acme" in msgs[1]["content"] and "98765" not in msgs[1]["content"]
 	with pytest.raises(ns.NextStepError):
-		ns.model_messages("poem", ctx)
+		model_messages("poem", ctx)
 
 
 def test_parse_model_reply():
-	assert ns.parse_model_reply({"choices": [{"message": {"content": " Hi \n"}}]}) == "Hi"
+	assert parse_model_reply({"choices": [{"message": {"content": " Hi \n"}}]}) == "Hi"
 	for bad in ({}, {"choices": []}, {"choices": [{"message": {"content": "  "}}]}, None, "x"):
 		with pytest.raises(ns.NextStepError):
-			ns.parse_model_reply(bad)
+			parse_model_reply(bad)
 
 
 def test_split_subject():
-	assert ns.split_subject("Subject: Hello\n\nBody", "F") == {"subject": "Hello", "message": "Body\n"}
-	assert ns.split_subject("Just body", "F") == {"subject": "F", "message": "Just body\n"}
+	assert split_subject("Subject: Hello\n\nBody", "F") == {"subject": "Hello", "message": "Body\n"}
+	assert split_subject("Just body", "F") == {"subject": "F", "message": "Just body\n"}
 
 
 # ---------------------------------------------------------------- digest
@@ -407,11 +416,11 @@ def test_digest_orders_by_size_of_movement_and_hides_risk_when_absent():
 			},
 		],
 	}
-	d = ns.compose_digest(data)
+	d = compose_digest(data)
 	assert not d["empty"] and d["subject"] == "Your customers: week ending 2026-03-01"
 	assert d["html"].index("Beta (B): 70 → 40 (-30), now yellow") < d["html"].index("Alpha (A): 80 → 75 (-5)")
 	assert "Overdue payment" in d["html"] and "CON-1 ends 2026-04-01" in d["html"]
 	assert d["html"].index("Remind") < d["html"].index("Win-back")
-	masked = ns.compose_digest({**data, "health": None, "flags": None})
+	masked = compose_digest({**data, "health": None, "flags": None})
 	assert "Health movements" not in masked["html"] and "Overdue payment" not in masked["html"]
-	assert ns.compose_digest({"owner_name": "Ann", "week_ending": "x", "health": [], "flags": []})["empty"]
+	assert compose_digest({"owner_name": "Ann", "week_ending": "x", "health": [], "flags": []})["empty"]

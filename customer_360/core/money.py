@@ -19,7 +19,6 @@ from datetime import date
 from customer_360.core.definitions import settled_below
 
 BUCKETS = ("not_due", "0_30", "31_60", "61_90", "90_plus")
-FIGURES = ("outstanding", "overdue", "unallocated_advances", *(f"ageing_{b}" for b in BUCKETS))
 
 
 @dataclass(frozen=True)

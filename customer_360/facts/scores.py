@@ -48,7 +48,7 @@ def latest(
 
 
 def history(
-	customers: list[str],
+	customers: list[str] | None,
 	since: date,
 	until: date,
 	*,
@@ -56,12 +56,14 @@ def history(
 	fields: tuple[str, ...] = SUMMARY,
 ) -> list[dict]:
 	"""Score rows dated in (since, until], oldest first."""
-	if not customers:
+	if customers is not None and not customers:
 		return []
 	query = (
 		frappe.qb.from_(SCORE)
 		.select(SCORE.customer, *(SCORE[f] for f in fields if f != "customer"))
-		.where(SCORE.customer.isin(customers) & (SCORE.score_date > since) & (SCORE.score_date <= until))
+		.where((SCORE.score_date > since) & (SCORE.score_date <= until))
 		.orderby(SCORE.score_date)
 	)
+	if customers is not None:
+		query = query.where(SCORE.customer.isin(customers))
 	return _banded(query, SCORE, banded).run(as_dict=True)

@@ -20,10 +20,9 @@ from frappe.utils import escape_html
 
 from customer_360.compat import NO_OBJECTION
 from customer_360.core.capabilities import CAN_MERGE
+from customer_360.merge.log import LOG, LOSER, log_customers
 from customer_360.permissions import has_capability
 
-LOG = "Customer Merge Log"
-LOSER = "Customer Merge Log Loser"
 SURVIVOR_RIGHTS = ("read", "write")
 LOSER_RIGHTS = ("read", "write", "delete")
 
@@ -84,17 +83,6 @@ def check_merge_rights(survivor: str, losers: list[str], snapshots: dict | None 
 				frappe.PermissionError,
 				title=_("Not permitted"),
 			)
-
-
-def log_customers(log: str) -> tuple[str, list[dict]]:
-	survivor = frappe.db.get_value(LOG, log, "survivor")
-	losers = frappe.get_all(
-		LOSER,
-		filters={"parent": log, "parenttype": LOG},
-		fields=["customer", "deleted", "snapshot"],
-		order_by="idx asc",
-	)
-	return survivor, losers
 
 
 def log_snapshots(losers: list[dict]) -> dict[str, str]:

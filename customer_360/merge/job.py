@@ -52,7 +52,7 @@ from customer_360.merge.log import create_log as create_log
 from customer_360.merge.log import enqueue as enqueue
 from customer_360.merge.log import manifest as manifest
 from customer_360.merge.log import undo_job_id as undo_job_id
-from customer_360.merge.steps import _Abandoned, _claim, _names, _NotMine, _refuse, _reindex, _still
+from customer_360.merge.steps import _Abandoned, _names, _reindex, _still, start
 from customer_360.merge.steps import reindex_job_id as reindex_job_id
 from customer_360.merge.undo import blockers as blockers
 from customer_360.merge.undo import run_undo as run_undo
@@ -64,15 +64,7 @@ REPOINT_BATCH = 5000
 def run_merge(log: str) -> None:
 	survivor, loser_rows = log_customers(log)
 	losers = [r.customer for r in loser_rows]
-	try:
-		refusal = _claim(log, [survivor, *losers], "Queued")
-	except _NotMine as e:
-		frappe.db.rollback()
-		frappe.logger("customer_360").info(f"merge job not run: {e}")
-		return
-	if refusal:
-		frappe.db.rollback()
-		_refuse(log, refusal, "Queued")
+	if not start(log, [survivor, *losers], "Queued"):
 		return
 	try:
 		_set(log, status="Running", started=now_datetime(), progress=0)

@@ -54,6 +54,21 @@ def _refuse(log: str, reason: str, expected: str, status: str = "Failed") -> Non
 	_publish(log, float(frappe.db.get_value(LOG, log, "progress") or 0), status, message)
 
 
+def start(log: str, customers: list[str], expected: str, refused: str = "Failed") -> bool:
+	"""Claim the log for the job that runs from `expected`; False when it must not run: the log is not
+	`expected` (left alone), or the customers are taken (the log becomes `refused`, with the reason)."""
+	try:
+		refusal = _claim(log, customers, expected)
+	except _NotMine as e:
+		frappe.db.rollback()
+		frappe.logger("customer_360").info(f"job for {expected} log not run: {e}")
+		return False
+	if refusal:
+		frappe.db.rollback()
+		_refuse(log, refusal, expected, refused)
+	return not refusal
+
+
 def _still(log: str, status: str) -> None:
 	"""Under the log's row lock: the log is still in `status`, else stop (the caller rolls back)."""
 	if frappe.db.get_value(LOG, log, "status", for_update=True) != status:

@@ -1,5 +1,6 @@
-"""The undo job: in one transaction, restore each loser from its snapshot (same name, same child rows), put
-every manifest row back, remove the copied child rows, and restore each survivor field nobody changed since."""
+"""Undo of a merge: `queue` refuses an unsafe undo (with every blocker) or locks and enqueues it; the job, in one
+transaction, restores each loser from its snapshot (same name, same child rows), puts every manifest row back,
+removes the copied child rows, and restores each survivor field nobody changed since."""
 
 from __future__ import annotations
 
@@ -12,17 +13,20 @@ from frappe.utils import escape_html, now_datetime
 from customer_360.core.merge_plan import UndoBlocker, undo_blockers, undo_plan
 from customer_360.merge import customer as cust
 from customer_360.merge import links, lock
+from customer_360.merge.access import show
 from customer_360.merge.log import (
 	LOG,
 	LOSER,
 	TIMELINE,
 	_publish,
 	_set,
+	enqueue,
 	log_customers,
 	manifest,
 	undo_job_id,
 )
-from customer_360.merge.steps import _Abandoned, _claim, _names, _NotMine, _refuse, _reindex
+from customer_360.merge.request import refuse_if_busy
+from customer_360.merge.steps import _Abandoned, _names, _reindex, start
 
 
 def blockers(log: str) -> list:
@@ -40,19 +44,38 @@ def blockers(log: str) -> list:
 	return found
 
 
+def queue(log: str, status: str) -> str:
+	"""Refuse with the full list of blockers when undoing `log` is unsafe; otherwise lock and enqueue it."""
+	if status not in ("Done", "Failed"):
+		frappe.throw(
+			_("Only a finished or failed merge can be undone; {0} is {1}.").format(show(log), _(status)),
+			frappe.ValidationError,
+		)
+	survivor, loser_rows = log_customers(log)
+	customers = [survivor, *(r.customer for r in loser_rows)]
+	refuse_if_busy(customers)
+	found = blockers(log)
+	if found:
+		items = "".join(f"<li>{escape_html(str(b))}</li>" for b in found[:100])
+		more = _("… and {0} more").format(len(found) - 100) if len(found) > 100 else ""
+		frappe.throw(
+			_("This merge cannot be undone safely ({0} problems):").format(len(found))
+			+ f"<ul>{items}</ul>{more}",
+			frappe.ValidationError,
+			title=_("Undo refused"),
+		)
+	lock.acquire(customers, log)
+	frappe.db.after_rollback.add(lambda: lock.release(customers, log))
+	# `modified` says since when it is Undoing (the watchdog's clock).
+	frappe.db.set_value(LOG, log, {"status": "Undoing", "message": ""}, update_modified=True)
+	return enqueue("undo", log)
+
+
 def run_undo(log: str) -> None:
 	survivor, loser_rows = log_customers(log)
 	losers = [r.customer for r in loser_rows]
 	before = "Done" if any(r.deleted for r in loser_rows) else "Failed"
-	try:
-		refusal = _claim(log, [survivor, *losers], "Undoing")
-	except _NotMine as e:
-		frappe.db.rollback()
-		frappe.logger("customer_360").info(f"undo job not run: {e}")
-		return
-	if refusal:
-		frappe.db.rollback()
-		_refuse(log, refusal, "Undoing", before)
+	if not start(log, [survivor, *losers], "Undoing", before):
 		return
 	try:
 		found = blockers(log)

@@ -15,6 +15,7 @@ from frappe import _
 from frappe.utils import escape_html, now_datetime
 
 from customer_360.core import next_steps as core
+from customer_360.core.next_steps import drafts
 from customer_360.next_steps import config
 
 # Hard limits whatever the settings say: the model is a remote party, its reply is untrusted text.
@@ -54,10 +55,6 @@ def _read_capped(response) -> bytes:
 	return body
 
 
-def is_configured() -> bool:
-	return config.assistant().configured
-
-
 def complete(messages: list[dict]) -> str:
 	settings = config.assistant()
 	if not settings.configured:
@@ -82,7 +79,7 @@ def complete(messages: list[dict]) -> str:
 			allow_redirects=False,  # the key goes to the configured URL only
 		)
 		response.raise_for_status()
-		return core.parse_model_reply(json.loads(_read_capped(response)))
+		return drafts.parse_model_reply(json.loads(_read_capped(response)))
 	except requests.Timeout:
 		reason = _("it did not answer within {0} seconds").format(timeout)
 	except requests.HTTPError as e:

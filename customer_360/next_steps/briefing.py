@@ -13,8 +13,9 @@ import frappe
 from frappe import _
 from frappe.utils import add_days, get_fullname, getdate, nowdate
 
-from customer_360.core import next_steps as core
 from customer_360.core.capabilities import NOTE_SCOPES
+from customer_360.core.next_steps import drafts
+from customer_360.core.next_steps.briefing import compose_briefing, restrict_context
 from customer_360.core.notes import PORTAL_SCOPE, audience_sees
 from customer_360.next_steps import assistant, service
 from customer_360.next_steps.context import bought, cases, customer_context, health, interactions, money
@@ -56,7 +57,7 @@ def briefing_context(customer: str) -> dict:
 
 def build(customer: str, use_model: bool = False, ctx: dict | None = None) -> dict:
 	ctx = ctx if ctx is not None else briefing_context(customer)
-	briefing = core.compose_briefing(ctx)
+	briefing = compose_briefing(ctx)
 	out = {
 		"customer": customer,
 		"source": "rules",
@@ -66,7 +67,7 @@ def build(customer: str, use_model: bool = False, ctx: dict | None = None) -> di
 	}
 	if use_model:
 		try:
-			text = assistant.complete(core.model_messages("briefing", ctx))
+			text = assistant.complete(drafts.model_messages("briefing", ctx))
 		except assistant.AssistantUnavailable as e:
 			out["notice"] = str(e)  # the deterministic briefing stands, with the notice shown above it
 		else:
@@ -94,7 +95,7 @@ def save_as_note(customer: str, use_model: bool = False, scope: str = "internal"
 	audience = audience_sees(scope, _settings_rows())
 	# Everyone who reads the note must be allowed to see what it says: money and health only when both the
 	# author and every role that reads `scope` may see them.
-	ctx = core.restrict_context(
+	ctx = restrict_context(
 		briefing_context(customer),
 		see_finance=caps.see_finance and audience["see_finance"],
 		see_risk=caps.see_risk and audience["see_risk"],

@@ -14,7 +14,7 @@ from frappe import _
 from frappe.query_builder import DocType
 from frappe.utils import get_fullname, getdate, nowdate
 
-from customer_360.core import next_steps as core
+from customer_360.core.next_steps.digest import compose_digest
 from customer_360.facts import scores
 from customer_360.next_steps import config, service
 from customer_360.permissions import get_capabilities
@@ -67,7 +67,7 @@ def account_managers() -> list[str]:
 
 def send_digest(owner: str, today) -> bool:
 	data = digest_data(owner, today)
-	digest = core.compose_digest(data)
+	digest = compose_digest(data)
 	if digest["empty"]:
 		return False
 	frappe.sendmail(recipients=[owner], subject=digest["subject"], message=digest["html"], delayed=True)

@@ -13,6 +13,7 @@ from frappe import _
 from frappe.utils import add_days, get_fullname, getdate, now_datetime, nowdate
 
 from customer_360.core import next_steps as core
+from customer_360.core.next_steps import drafts, rules
 from customer_360.customer_360.doctype.customer_interaction.customer_interaction import make_task
 from customer_360.messages import bold
 from customer_360.next_steps import assistant, config
@@ -35,7 +36,7 @@ def facts_and_suggestions(customers: list[str], today=None) -> tuple[dict, dict[
 	t = config.thresholds()
 	facts = gather(customers, today, t)
 	decided = decisions(list(facts))
-	return facts, {c: core.suggest(f, today, t, decided.get(c)) for c, f in facts.items()}
+	return facts, {c: rules.suggest(f, today, t, decided.get(c)) for c, f in facts.items()}
 
 
 def for_customer(customer: str, today=None) -> list[core.Suggestion]:
@@ -143,7 +144,7 @@ def draft_for(customer: str, s: core.Suggestion, use_model: bool = False) -> dic
 	"""An email for the composer: subject, message, recipients. Fed only what the user may see (the
 	suggestion's own facts were gathered under their permissions)."""
 	ctx = {"customer": customer_context(customer), "user_name": get_fullname(frappe.session.user)}
-	fallback = core.compose_draft(s, ctx)
+	fallback = drafts.compose_draft(s, ctx)
 	out = {
 		**fallback,
 		"recipients": frappe.db.get_value("Customer", customer, "email_id") or "",
@@ -160,9 +161,9 @@ def draft_for(customer: str, s: core.Suggestion, use_model: bool = False) -> dic
 			"evidence": [e.as_dict() for e in s.evidence],
 		}
 		try:
-			text = assistant.complete(core.model_messages("draft", ctx, s))
+			text = assistant.complete(drafts.model_messages("draft", ctx, s))
 		except assistant.AssistantUnavailable as e:
 			out["notice"] = str(e)
 		else:
-			out.update(core.split_subject(text, fallback["subject"]), source="model")
+			out.update(drafts.split_subject(text, fallback["subject"]), source="model")
 	return out

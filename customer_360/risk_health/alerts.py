@@ -15,10 +15,11 @@ from frappe import _
 from frappe.utils import add_days, getdate, nowdate
 
 from customer_360.core import alerts, health, messages
+from customer_360.facts import scores
 from customer_360.permissions import get_capabilities
 from customer_360.risk_health import wording
 
-SCORE = "Customer Health Score"
+EXPLAINED = ("score", "explanation", "explanation_codes", "figures")
 
 
 def on_new_flag(flag) -> None:
@@ -33,32 +34,26 @@ def on_new_flag(flag) -> None:
 
 
 def score_drops(scope: list[str] | None, today) -> list[alerts.Alert]:
-	"""Customers whose score today is more than DROP_POINTS below their best of the previous DROP_DAYS days.
-	One query for every customer; a row with an empty band is "no data" and never counts."""
+	"""Customers whose score today is more than DROP_POINTS below their best of the previous DROP_DAYS days
+	(facts.scores: a row with an empty band is "no data" and never counts)."""
 	today = getdate(today or nowdate())
-	scoped = " and t.customer in %(customers)s" if scope is not None else ""
-	rows = frappe.db.sql(
-		f"""
-		select t.customer, c.customer_name, t.score, max(p.score) as peak, t.explanation,
-			t.explanation_codes, t.figures
-		from `tab{SCORE}` t
-		join `tab{SCORE}` p on p.customer = t.customer and p.band != ''
-			and p.score_date >= %(since)s and p.score_date < %(today)s
-		join `tabCustomer` c on c.name = t.customer
-		where t.score_date = %(today)s and t.band != '' {scoped}
-		group by t.customer, c.customer_name, t.score, t.explanation, t.explanation_codes, t.figures
-		having max(p.score) - t.score > %(points)s""",
-		{
-			"today": today,
-			"since": add_days(today, -alerts.DROP_DAYS),
-			"points": alerts.DROP_POINTS,
-			"customers": scope,
-		},
-		as_dict=True,
+	yesterday = add_days(today, -1)
+	now = {r.customer: r for r in scores.history(scope, yesterday, today, fields=EXPLAINED)}
+	peaks = {}
+	for r in scores.history(list(now), add_days(yesterday, -alerts.DROP_DAYS), yesterday, fields=("score",)):
+		peaks[r.customer] = max(r.score, peaks.get(r.customer, r.score))
+	dropped = [c for c, r in now.items() if alerts.is_drop(peaks.get(c), r.score)]
+	names = dict(
+		frappe.get_all(
+			"Customer", filters={"name": ["in", dropped]}, fields=["name", "customer_name"], as_list=True
+		)
+		if dropped
+		else ()
 	)
 	return [
-		alerts.drop_alert(r.customer, r.customer_name or r.customer, r.peak, r.score, _explanation(r))
-		for r in rows
+		alerts.drop_alert(c, names[c] or c, peaks[c], now[c].score, _explanation(now[c]))
+		for c in dropped
+		if c in names
 	]
 
 

@@ -10,6 +10,7 @@ from frappe.utils import add_days, nowdate
 from customer_360 import indexer
 from customer_360.api import directory, interactions, next_steps, notes, overview, risk
 from customer_360.api.timeline import get_timeline
+from customer_360.indexer.repair import reconcile_since
 from customer_360.permissions import check_customer_read
 from customer_360.tests import erp
 from customer_360.tests.utils import C360TestCase, make_customer, make_user
@@ -224,7 +225,7 @@ class TestNoteEdges(C360TestCase):
 
 	def test_reconcile_rereads_a_margin_before_its_bookmark(self):
 		bookmark = frappe.utils.get_datetime("2026-01-01 12:00:00")
-		since = indexer.reconcile_since(bookmark)
+		since = reconcile_since(bookmark)
 		self.assertLess(since, bookmark)
 		self.assertGreaterEqual((bookmark - since).total_seconds(), 300)
-		self.assertIsNone(indexer.reconcile_since(None))
+		self.assertIsNone(reconcile_since(None))

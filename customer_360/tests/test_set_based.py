@@ -8,7 +8,7 @@ indexed both ways and compared column by column.
 import frappe
 from frappe.utils import add_days, now_datetime, nowdate
 
-from customer_360 import indexer
+from customer_360.indexer import store
 from customer_360.sources import BUILTIN_SOURCES
 from customer_360.tests import erp
 from customer_360.tests.utils import C360TestCase, make_customer
@@ -20,7 +20,7 @@ def _rows_by_name(source, names):
 	return {
 		r["name"]: r
 		for r in frappe.db.sql(
-			f"select name, {', '.join(f'`{c}`' for c in indexer.EVENT_FIELDS)} from `{indexer.TABLE}`"
+			f"select name, {', '.join(f'`{c}`' for c in store.EVENT_FIELDS)} from `{store.TABLE}`"
 			" where source_doctype = %(dt)s and source_name in %(names)s",
 			{"dt": source.doctype, "names": names},
 			as_dict=True,
@@ -37,14 +37,12 @@ def _comparable(row: dict) -> dict:
 
 
 def _index_both_ways(source, names):
-	indexer.replace_events(source.doctype, names, [])
-	python_events = indexer.build_events(
-		source, indexer._select(source, "name in %(names)s", {"names": names})
-	)
-	indexer.write_events(python_events)
+	store.replace_events(source.doctype, names, [])
+	python_events = store.build_events(source, store.read_rows(source, "name in %(names)s", {"names": names}))
+	store.write_events(python_events)
 	by_python = _rows_by_name(source, names)
-	indexer.replace_events(source.doctype, names, [])
-	indexer.write_events_sql(source, indexer._in_names, {"names": names})
+	store.replace_events(source.doctype, names, [])
+	store.write_events_sql(source, store.in_names, {"names": names})
 	by_sql = _rows_by_name(source, names)
 	return python_events, by_python, by_sql
 
@@ -179,7 +177,7 @@ class TestSetBasedBackfill(C360TestCase):
 			self.assertIn(source.doctype, self.docs, "no parity documents for " + source.doctype)
 
 	def test_set_based_rows_equal_python_rows(self):
-		for source in indexer.get_sources():
+		for source in store.get_sources():
 			if not source.sql_events:
 				continue  # another app's source: backfilled through its Python mapper
 			names = self.docs[source.doctype]
@@ -193,7 +191,7 @@ class TestSetBasedBackfill(C360TestCase):
 
 	def test_the_cases_the_mappers_distinguish_are_present(self):
 		kinds = set()
-		for source in indexer.get_sources():
+		for source in store.get_sources():
 			_, by_python, _ = _index_both_ways(source, self.docs[source.doctype])
 			kinds |= {(r["kind"], r["cancelled"]) for r in by_python.values()}
 		for expected in [
@@ -204,7 +202,7 @@ class TestSetBasedBackfill(C360TestCase):
 			self.assertIn(expected, kinds)
 
 	def test_shared_contact_email_reaches_both_customers(self):
-		source = indexer.get_source("Communication")
+		source = store.get_source("Communication")
 		shared = self.docs["Communication"][3]
 		_, _, by_sql = _index_both_ways(source, [shared])
 		self.assertEqual({r["customer"] for r in by_sql.values()}, {self.customer, self.other})

@@ -227,12 +227,12 @@ class TestIndexRetries(C360TestCase):
 	def test_a_deadlocked_index_job_is_done_again(self):
 		from unittest.mock import patch
 
-		from customer_360 import indexer
+		from customer_360.indexer import live
 
 		customer = make_customer()
 		todo = erp.todo(customer, "Retried after a deadlock")
 		frappe.db.commit()  # as for a real job: the retry rolls back only the indexing transaction
-		real, calls = indexer._index_documents, []
+		real, calls = live._index_documents, []
 
 		def deadlocks_once(items):
 			calls.append(items)
@@ -240,8 +240,8 @@ class TestIndexRetries(C360TestCase):
 				raise frappe.QueryDeadlockError("Deadlock found when trying to get lock")
 			return real(items)
 
-		with patch.object(indexer, "_index_documents", deadlocks_once):
-			written = indexer.index_documents([("ToDo", todo.name)])
+		with patch.object(live, "_index_documents", deadlocks_once):
+			written = live.index_documents([("ToDo", todo.name)])
 		self.assertEqual(len(calls), 2)
 		self.assertGreaterEqual(written, 1)
 		self.assertTrue(

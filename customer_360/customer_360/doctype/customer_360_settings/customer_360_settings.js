@@ -4,7 +4,9 @@ frappe.ui.form.on("Customer 360 Settings", {
 		if (!frappe.user.has_role("System Manager")) return;
 		frm.add_custom_button(__("Rebuild Timeline Index"), () => {
 			frappe.confirm(
-				__("Index all existing history into the customer timeline? This runs in the background and can be repeated safely."),
+				__(
+					"Index all existing history into the customer timeline? This runs in the background and can be repeated safely."
+				),
 				() =>
 					frappe
 						.xcall("customer_360.api.admin.start_backfill", { restart: 1 })

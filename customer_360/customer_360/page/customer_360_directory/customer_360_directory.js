@@ -1,15 +1,21 @@
 // Customer directory desk page (customer-360-directory): search, badges, a click opens the 360.
+// The code lives in customer_360.bundle.js (public/js/c360/directory.js); `?query=` starts a search.
 frappe.pages["customer-360-directory"].on_page_load = function (wrapper) {
 	const page = frappe.ui.make_app_page({
 		parent: wrapper,
 		title: __("Customer Directory"),
 		single_column: true,
 	});
-	wrapper.c360_ready = frappe.require(["util", "directory"].map((name) => `/assets/customer_360/js/c360/${name}.js`)).then(() => {
-		wrapper.directory = new customer_360.c360.CustomerDirectory(page);
-	});
+	// One bundle (esbuild, `bench build`): Frappe v16 no longer runs a list of scripts in order.
+	wrapper.c360_ready = frappe
+		.require(["customer_360.bundle.js", "customer_360.bundle.css"])
+		.then(() => {
+			wrapper.directory = new customer_360.c360.CustomerDirectory(page);
+		});
 };
 
 frappe.pages["customer-360-directory"].on_page_show = function (wrapper) {
-	wrapper.c360_ready.then(() => wrapper.directory.show());
+	const options = frappe.route_options || {};
+	frappe.route_options = null;
+	wrapper.c360_ready.then(() => wrapper.directory.show(options));
 };

@@ -33,4 +33,12 @@ frappe.query_reports["Customer Duplicates"] = {
 			frappe.set_route("customer-360-merge");
 		});
 	},
+	// Frappe's Data formatter returns the value as HTML and the report grid renders it: stored names and
+	// reasons are shown as text.
+	formatter(value, row, column, data, default_formatter) {
+		if (column.fieldtype === "Data" && typeof value === "string") {
+			value = frappe.utils.escape_html(value);
+		}
+		return default_formatter(value, row, column, data);
+	},
 };

@@ -1,10 +1,44 @@
 // Weekly average health score by customer group or territory.
 frappe.query_reports["Customer Health Trend"] = {
 	filters: [
-		{ fieldname: "from_date", label: __("From Date"), fieldtype: "Date", default: frappe.datetime.add_days(frappe.datetime.get_today(), -90) },
-		{ fieldname: "to_date", label: __("To Date"), fieldtype: "Date", default: frappe.datetime.get_today() },
-		{ fieldname: "group_by", label: __("Group By"), fieldtype: "Select", options: "Customer Group\nTerritory", default: "Customer Group" },
-		{ fieldname: "customer_group", label: __("Customer Group"), fieldtype: "Link", options: "Customer Group" },
-		{ fieldname: "territory", label: __("Territory"), fieldtype: "Link", options: "Territory" },
+		{
+			fieldname: "from_date",
+			label: __("From Date"),
+			fieldtype: "Date",
+			default: frappe.datetime.add_days(frappe.datetime.get_today(), -90),
+		},
+		{
+			fieldname: "to_date",
+			label: __("To Date"),
+			fieldtype: "Date",
+			default: frappe.datetime.get_today(),
+		},
+		{
+			fieldname: "group_by",
+			label: __("Group By"),
+			fieldtype: "Select",
+			options: "Customer Group\nTerritory",
+			default: "Customer Group",
+		},
+		{
+			fieldname: "customer_group",
+			label: __("Customer Group"),
+			fieldtype: "Link",
+			options: "Customer Group",
+		},
+		{
+			fieldname: "territory",
+			label: __("Territory"),
+			fieldtype: "Link",
+			options: "Territory",
+		},
 	],
+	// Frappe's Data formatter returns the value as HTML and the report grid renders it: stored names and
+	// reasons are shown as text.
+	formatter(value, row, column, data, default_formatter) {
+		if (column.fieldtype === "Data" && typeof value === "string") {
+			value = frappe.utils.escape_html(value);
+		}
+		return default_formatter(value, row, column, data);
+	},
 };

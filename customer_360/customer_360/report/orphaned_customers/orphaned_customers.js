@@ -1,7 +1,25 @@
 // Enabled customers without an account owner (nobody receives their alerts).
 frappe.query_reports["Orphaned Customers"] = {
 	filters: [
-		{ fieldname: "customer_group", label: __("Customer Group"), fieldtype: "Link", options: "Customer Group" },
-		{ fieldname: "territory", label: __("Territory"), fieldtype: "Link", options: "Territory" },
+		{
+			fieldname: "customer_group",
+			label: __("Customer Group"),
+			fieldtype: "Link",
+			options: "Customer Group",
+		},
+		{
+			fieldname: "territory",
+			label: __("Territory"),
+			fieldtype: "Link",
+			options: "Territory",
+		},
 	],
+	// Frappe's Data formatter returns the value as HTML and the report grid renders it: stored names and
+	// reasons are shown as text.
+	formatter(value, row, column, data, default_formatter) {
+		if (column.fieldtype === "Data" && typeof value === "string") {
+			value = frappe.utils.escape_html(value);
+		}
+		return default_formatter(value, row, column, data);
+	},
 };

@@ -1,15 +1,31 @@
 // Quick actions: add a note (with scope), log an interaction, create a task, raise a flag, draft an email in
 // Frappe's standard composer (the user presses Send; nothing is sent automatically), open the merge tool.
-// Loaded with frappe.require (no build step); shares code through the customer_360.c360 namespace.
+// Part of customer_360.bundle.js; shares code through the customer_360.c360 namespace.
 frappe.provide("customer_360.c360");
 
 (function () {
-	const { NOTE_SCOPE_LABELS, post } = customer_360.c360;
+	const { NOTE_SCOPE_LABELS, esc, get, post, text_to_html } = customer_360.c360;
 
-	const INTERACTION_TYPES = ["call", "visit", "email", "sms", "showroom visit", "meeting", "demo", "follow up", "other"];
+	const INTERACTION_TYPES = [
+		"call",
+		"visit",
+		"email",
+		"sms",
+		"showroom visit",
+		"meeting",
+		"demo",
+		"follow up",
+		"other",
+	];
 	const FLAG_TYPES = [
-		"manual_flag", "abusive_behavior", "overdue_payment", "frequent_refunds", "discount_dependency",
-		"frequent_claims", "delivery_failures", "cancellation_pattern",
+		"manual_flag",
+		"abusive_behavior",
+		"overdue_payment",
+		"frequent_refunds",
+		"discount_dependency",
+		"frequent_claims",
+		"delivery_failures",
+		"cancellation_pattern",
 	];
 
 	// Frappe's composer looks up an Email Account signature, which roles without Email Account read (sales, for
@@ -29,18 +45,31 @@ frappe.provide("customer_360.c360");
 			this.customer = page.customer;
 			const caps = page.caps;
 			const buttons = [
-				["add-note", __("Add note"), () => this.add_note(), (caps.note_scopes || []).length > 0],
+				[
+					"add-note",
+					__("Add note"),
+					() => this.add_note(),
+					(caps.note_scopes || []).length > 0,
+				],
 				["log-interaction", __("Log interaction"), () => this.log_interaction(), true],
 				["create-task", __("Create task"), () => this.create_task(), true],
 				["raise-flag", __("Raise flag"), () => this.raise_flag(), caps.manage_flags],
 				["draft-email", __("Draft email"), () => this.draft_email(), true],
 				["briefing", __("Briefing"), () => this.briefing(), true],
-				["merge", __("Merge duplicates"), () => frappe.set_route("customer-360-merge", { survivor: this.customer }),
-					caps.can_merge],
+				[
+					"merge",
+					__("Merge duplicates"),
+					() => frappe.set_route("customer-360-merge", { survivor: this.customer }),
+					caps.can_merge,
+				],
 			];
 			for (const [key, label, fn, shown] of buttons) {
 				if (!shown) continue;
-				$(`<button class="btn btn-sm btn-default c360-action c360-action-${key}">${label}</button>`).on("click", fn).appendTo($el);
+				$(
+					`<button class="btn btn-sm btn-default c360-action c360-action-${key}">${label}</button>`
+				)
+					.on("click", fn)
+					.appendTo($el);
 			}
 		}
 
@@ -51,8 +80,14 @@ frappe.provide("customer_360.c360");
 				fields: [
 					{ fieldname: "content", fieldtype: "Small Text", label: __("Note"), reqd: 1 },
 					{
-						fieldname: "scope", fieldtype: "Select", label: __("Who may read it"), reqd: 1,
-						options: scopes.map((s) => ({ value: s, label: NOTE_SCOPE_LABELS[s] || s })),
+						fieldname: "scope",
+						fieldtype: "Select",
+						label: __("Who may read it"),
+						reqd: 1,
+						options: scopes.map((s) => ({
+							value: s,
+							label: NOTE_SCOPE_LABELS[s] || s,
+						})),
 						default: scopes.includes("internal") ? "internal" : scopes[0],
 					},
 					{ fieldname: "pinned", fieldtype: "Check", label: __("Pin to the top") },
@@ -79,17 +114,43 @@ frappe.provide("customer_360.c360");
 				title: __("Log interaction"),
 				fields: [
 					{
-						fieldname: "interaction_type", fieldtype: "Select", label: __("Type"), reqd: 1, default: "call",
-						options: INTERACTION_TYPES.map((t) => ({ value: t, label: __(frappe.utils.to_title_case(t)) })),
+						fieldname: "interaction_type",
+						fieldtype: "Select",
+						label: __("Type"),
+						reqd: 1,
+						default: "call",
+						options: INTERACTION_TYPES.map((t) => ({
+							value: t,
+							label: __(frappe.utils.to_title_case(t)),
+						})),
 					},
-					{ fieldname: "interaction_time", fieldtype: "Datetime", label: __("When"), default: frappe.datetime.now_datetime() },
 					{
-						fieldname: "contact", fieldtype: "Link", options: "Contact", label: __("Contact"),
-						get_query: () => ({ filters: { link_doctype: "Customer", link_name: this.customer } }),
+						fieldname: "interaction_time",
+						fieldtype: "Datetime",
+						label: __("When"),
+						default: frappe.datetime.now_datetime(),
 					},
-					{ fieldname: "summary", fieldtype: "Small Text", label: __("Summary"), reqd: 1 },
+					{
+						fieldname: "contact",
+						fieldtype: "Link",
+						options: "Contact",
+						label: __("Contact"),
+						get_query: () => ({
+							filters: { link_doctype: "Customer", link_name: this.customer },
+						}),
+					},
+					{
+						fieldname: "summary",
+						fieldtype: "Small Text",
+						label: __("Summary"),
+						reqd: 1,
+					},
 					{ fieldname: "outcome", fieldtype: "Data", label: __("Outcome") },
-					{ fieldname: "next_follow_up", fieldtype: "Date", label: __("Follow up on (creates a task)") },
+					{
+						fieldname: "next_follow_up",
+						fieldtype: "Date",
+						label: __("Follow up on (creates a task)"),
+					},
 				],
 				primary_action_label: __("Save"),
 				primary_action: async (v) => {
@@ -108,9 +169,20 @@ frappe.provide("customer_360.c360");
 			const d = new frappe.ui.Dialog({
 				title: __("Create task"),
 				fields: [
-					{ fieldname: "description", fieldtype: "Small Text", label: __("What needs doing"), reqd: 1 },
-					{ fieldname: "assignee", fieldtype: "Link", options: "User", label: __("Assign to"), default: frappe.session.user,
-						get_query: () => ({ filters: { enabled: 1, user_type: "System User" } }) },
+					{
+						fieldname: "description",
+						fieldtype: "Small Text",
+						label: __("What needs doing"),
+						reqd: 1,
+					},
+					{
+						fieldname: "assignee",
+						fieldtype: "Link",
+						options: "User",
+						label: __("Assign to"),
+						default: frappe.session.user,
+						get_query: () => ({ filters: { enabled: 1, user_type: "System User" } }),
+					},
 					{ fieldname: "due_date", fieldtype: "Date", label: __("Due") },
 				],
 				primary_action_label: __("Create"),
@@ -130,8 +202,15 @@ frappe.provide("customer_360.c360");
 				title: __("Raise risk flag"),
 				fields: [
 					{
-						fieldname: "flag_type", fieldtype: "Select", label: __("Type"), reqd: 1, default: "manual_flag",
-						options: FLAG_TYPES.map((t) => ({ value: t, label: __(frappe.utils.to_title_case(t.replace(/_/g, " "))) })),
+						fieldname: "flag_type",
+						fieldtype: "Select",
+						label: __("Type"),
+						reqd: 1,
+						default: "manual_flag",
+						options: FLAG_TYPES.map((t) => ({
+							value: t,
+							label: __(frappe.utils.to_title_case(t.replace(/_/g, " "))),
+						})),
 					},
 					{ fieldname: "reason", fieldtype: "Small Text", label: __("Reason"), reqd: 1 },
 					{ fieldname: "expires_on", fieldtype: "Date", label: __("Expires on") },
@@ -149,39 +228,71 @@ frappe.provide("customer_360.c360");
 		}
 
 		// Opens the standard composer prefilled; the user reviews and presses Send (or discards).
+		// The draft is plain text (rules or a model): the editor gets it escaped, and the dialog title (HTML in
+		// Frappe) the escaped name.
 		draft_email(draft = null) {
 			const p = this.page.profile;
 			this.composer = new Composer({
 				doc: { doctype: "Customer", name: p.name },
 				subject: (draft && draft.subject) || p.customer_name || p.name,
-				recipients: (draft && (draft.recipients || []).join ? draft.recipients.join(", ") : draft && draft.recipients) || p.email_id || "",
-				message: (draft && draft.message) || "",
-				title: __("Draft email to {0}", [p.customer_name || p.name]),
+				recipients:
+					(draft && (draft.recipients || []).join
+						? draft.recipients.join(", ")
+						: draft && draft.recipients) ||
+					p.email_id ||
+					"",
+				message: draft && draft.message ? text_to_html(draft.message) : "",
+				title: __("Draft email to {0}", [esc(p.customer_name || p.name)]),
 			});
 			return this.composer;
 		}
 
 		// The one-page briefing, built on the server from what this user may see; it can be kept as a note.
 		async briefing() {
-			const b = await customer_360.c360.get("next_steps.get_briefing", { customer: this.customer });
+			const b = await get("next_steps.get_briefing", { customer: this.customer });
 			const d = new frappe.ui.Dialog({
-				title: __("Briefing: {0}", [this.page.profile.customer_name || this.customer]),
+				title: __("Briefing: {0}", [
+					esc(this.page.profile.customer_name || this.customer),
+				]),
 				size: "large",
 				fields: [{ fieldname: "body", fieldtype: "HTML" }],
 				primary_action_label: __("Save as internal note"),
 				primary_action: async () => {
-					await customer_360.c360.post("next_steps.save_briefing_as_note", { customer: this.customer, scope: "internal" });
+					await post("next_steps.save_briefing_as_note", {
+						customer: this.customer,
+						scope: "internal",
+					});
 					d.hide();
-					frappe.show_alert({ message: __("Briefing saved as an internal note"), indicator: "green" });
+					frappe.show_alert({
+						message: __("Briefing saved as an internal note"),
+						indicator: "green",
+					});
 					this.page.changed();
 				},
 			});
-			const notice = b.notice ? `<div class="alert alert-warning small c360-briefing-notice">${frappe.utils.escape_html(b.notice)}</div>` : "";
-			const text = b.html || frappe.utils.escape_html(b.text || b.markdown || "").replace(/\n/g, "<br>");
-			d.fields_dict.body.$wrapper.html(`${notice}<div class="c360-briefing">${text}</div>`);
+			const notice = b.notice
+				? `<div class="alert alert-warning small c360-briefing-notice">${esc(b.notice)}</div>`
+				: "";
+			d.fields_dict.body.$wrapper.html(
+				`${notice}<div class="c360-briefing">${briefing_body(b)}</div>`
+			);
 			d.show();
 			return d;
 		}
+	}
+
+	// The briefing as text: its sections when it has them (rules), else its text (a model's answer). The server's
+	// `html` is not used: a briefing quotes names, notes and model output, all untrusted.
+	function briefing_body(b) {
+		if (!(b.sections || []).length) return text_to_html(b.text || "");
+		const sections = b.sections
+			.map(
+				(s) => `<h6 class="mt-3">${esc(s.heading)}</h6>
+					<ul>${(s.lines || []).map((line) => `<li>${text_to_html(line)}</li>`).join("")}</ul>`
+			)
+			.join("");
+		const footer = b.footer ? `<p class="text-muted small">${text_to_html(b.footer)}</p>` : "";
+		return `<h5>${esc(b.title || "")}</h5>${sections}${footer}`;
 	}
 
 	Object.assign(customer_360.c360, { QuickActions });

@@ -1,19 +1,18 @@
 // Customer directory: search by name, email or phone (the Customer's own fields and its contacts'), badges on
 // each row, a click opens the 360. Rows are what the API lets this user read.
-// Loaded with frappe.require (no build step); shares code through the customer_360.c360 namespace.
+// Part of customer_360.bundle.js; shares code through the customer_360.c360 namespace.
 frappe.provide("customer_360.c360");
 
 (function () {
-	const { add_styles, esc, get, pill } = customer_360.c360;
+	const { desk_url, esc, get, pill } = customer_360.c360;
 
 	class CustomerDirectory {
 		constructor(page) {
-			add_styles();
 			this.page = page;
 			this.$body = $(`
 				<div class="c360-directory frappe-card p-3">
 					<input type="search" class="form-control c360-dir-search mb-3"
-						placeholder="${__("Search customers by name, email or phone")}">
+						placeholder="${esc(__("Search customers by name, email or phone"))}">
 					<div class="c360-dir-results"></div>
 					<div class="text-center p-2"><button class="btn btn-xs btn-default c360-dir-more" style="display:none">${__("More")}</button></div>
 				</div>`).appendTo(page.main);
@@ -29,9 +28,13 @@ frappe.provide("customer_360.c360");
 			});
 		}
 
-		show() {
+		// `?query=` in the URL (or frappe.route_options) starts a search: a link can point at a search.
+		show(options = {}) {
 			this.$search.trigger("focus");
-			if (!this.loaded) this.load(true);
+			if (options.query !== undefined && options.query !== null) {
+				this.$search.val(String(options.query));
+				this.load(true);
+			} else if (!this.loaded) this.load(true);
 		}
 
 		async load(reset) {
@@ -40,29 +43,40 @@ frappe.provide("customer_360.c360");
 			const request_id = (this.request_id = (this.request_id || 0) + 1);
 			if (reset) this.start = 0;
 			try {
-				const r = await get("directory.search_customers", { query, start: this.start, limit: 20 });
+				const r = await get("directory.search_customers", {
+					query,
+					start: this.start,
+					limit: 20,
+				});
 				if (request_id !== this.request_id) return;
 				if (reset) this.$results.empty();
 				if (reset && !r.customers.length) {
-					this.$results.html(`<div class="text-muted c360-dir-empty">${esc(__("No customer matches."))}</div>`);
+					this.$results.html(
+						`<div class="text-muted c360-dir-empty">${esc(__("No customer matches."))}</div>`
+					);
 				}
 				r.customers.forEach((c) => this.$results.append(row(c)));
 				this.start = r.next_start;
 				this.$more.toggle(Boolean(r.more));
 			} catch (e) {
 				if (request_id !== this.request_id) return;
-				this.$results.html(`<div class="text-danger c360-panel-error">${esc(__("Search failed."))} ${esc(e.message || "")}</div>`);
+				this.$results.html(
+					`<div class="text-danger c360-panel-error">${esc(__("Search failed."))} ${esc(e.message || "")}</div>`
+				);
 			}
 		}
 	}
 
 	function row(c) {
-		const meta = [c.customer_type, c.customer_group, c.territory].filter(Boolean).map((v) => esc(__(v))).join(" · ");
+		const meta = [c.customer_type, c.customer_group, c.territory]
+			.filter(Boolean)
+			.map((v) => esc(__(v)))
+			.join(" · ");
 		const contact = [c.email_id, c.mobile_no].filter(Boolean).map(esc).join(" · ");
 		return `
 			<div class="c360-dir-row d-flex flex-wrap align-items-center py-2 border-bottom" data-name="${esc(c.name)}" style="gap: 8px">
 				<div class="flex-grow-1" style="min-width: 200px">
-					<a href="/app/customer-360/${encodeURIComponent(c.name)}" class="c360-dir-name font-weight-bold">${esc(c.customer_name || c.name)}</a>
+					<a href="${esc(desk_url("customer-360", c.name))}" class="c360-dir-name font-weight-bold">${esc(c.customer_name || c.name)}</a>
 					${c.customer_name && c.customer_name !== c.name ? `<span class="text-muted small">${esc(c.name)}</span>` : ""}
 					<div class="small text-muted">${meta}</div>
 					<div class="small c360-dir-contact">${contact}</div>

@@ -1,5 +1,5 @@
-
-// Loaded with frappe.require (no build step); shares code through the customer_360.c360 namespace.
+// Health gauge of the 360 header and the Risk & Health tab.
+// Part of customer_360.bundle.js; shares code through the customer_360.c360 namespace.
 frappe.provide("customer_360.c360");
 
 (function () {
@@ -10,7 +10,11 @@ frappe.provide("customer_360.c360");
 		if (score === null || score === undefined) {
 			return `<div class="c360-gauge text-muted small c360-health" data-band="">${__("No health score yet")}</div>`;
 		}
-		const colors = { green: "var(--green-500)", yellow: "var(--yellow-500)", red: "var(--red-500)" };
+		const colors = {
+			green: "var(--green-500)",
+			yellow: "var(--yellow-500)",
+			red: "var(--red-500)",
+		};
 		const angle = Math.PI * (1 - Math.max(0, Math.min(100, score)) / 100);
 		const x = 50 + 40 * Math.cos(angle);
 		const y = 50 - 40 * Math.sin(angle);

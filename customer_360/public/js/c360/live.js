@@ -1,7 +1,7 @@
 // Live updates: the server publishes "customer_360_timeline" to the Customer's document room after indexing
 // (customer_360/realtime.py); without a socket connection (e.g. `bench serve` without the socketio process)
 // the page polls the newest event every 15 s instead. Either way the timeline API decides what is shown.
-// Loaded with frappe.require (no build step); shares code through the customer_360.c360 namespace.
+// Part of customer_360.bundle.js; shares code through the customer_360.c360 namespace.
 frappe.provide("customer_360.c360");
 
 (function () {
@@ -20,7 +20,9 @@ frappe.provide("customer_360.c360");
 		}
 
 		connected() {
-			return Boolean(frappe.realtime && frappe.realtime.socket && frappe.realtime.socket.connected);
+			return Boolean(
+				frappe.realtime && frappe.realtime.socket && frappe.realtime.socket.connected
+			);
 		}
 
 		start() {
@@ -49,7 +51,8 @@ frappe.provide("customer_360.c360");
 
 		// After a quick action: the event is indexed by a background job right after commit; look a few times.
 		soon() {
-			for (const ms of [1500, 4000, 9000]) setTimeout(() => this.running && this.check("action"), ms);
+			for (const ms of [1500, 4000, 9000])
+				setTimeout(() => this.running && this.check("action"), ms);
 		}
 
 		// What changes when an event is added or removed: the per-type counts (cached on the server until the index

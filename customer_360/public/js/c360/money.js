@@ -1,12 +1,19 @@
 // Money tab (finance roles only; the API masks it anyway): balance, overdue, ageing, invoices, payments,
 // refunds, credit notes, portal links per company, and the monthly sales trend chart.
-// Loaded with frappe.require (no build step); shares code through the customer_360.c360 namespace.
+// Part of customer_360.bundle.js; shares code through the customer_360.c360 namespace.
 frappe.provide("customer_360.c360");
 
 (function () {
-	const { date, empty, esc, form_link, get, in_panel, masked, money, table } = customer_360.c360;
+	const { date, empty, esc, form_link, get, in_panel, masked, money, safe_href, table } =
+		customer_360.c360;
 
-	const AGEING = { not_due: __("Not due"), "0_30": "0–30", "31_60": "31–60", "61_90": "61–90", "90_plus": "90+" };
+	const AGEING = {
+		not_due: __("Not due"),
+		"0_30": "0–30",
+		"31_60": "31–60",
+		"61_90": "61–90",
+		"90_plus": "90+",
+	};
 
 	async function load_money($body, page) {
 		const customer = page.customer;
@@ -15,8 +22,12 @@ frappe.provide("customer_360.c360");
 			<div class="c360-sales-trend mb-3"></div>
 			<div class="c360-money-companies"></div>`);
 		await Promise.all([
-			in_panel($body.find(".c360-sales-trend"), async ($b) => render_trend($b, await get("directory.get_sales_trend", { customer }))),
-			in_panel($body.find(".c360-money-companies"), async ($b) => render_companies($b, await get("overview.get_money", { customer }))),
+			in_panel($body.find(".c360-sales-trend"), async ($b) =>
+				render_trend($b, await get("directory.get_sales_trend", { customer }))
+			),
+			in_panel($body.find(".c360-money-companies"), async ($b) =>
+				render_companies($b, await get("overview.get_money", { customer }))
+			),
 		]);
 	}
 
@@ -36,7 +47,9 @@ frappe.provide("customer_360.c360");
 			height: 200,
 			colors: ["blue"],
 			data: {
-				labels: t.months.map((m) => frappe.datetime.str_to_user(`${m}-01`).replace(/^\d+[-/.]/, "")),
+				labels: t.months.map((m) =>
+					frappe.datetime.str_to_user(`${m}-01`).replace(/^\d+[-/.]/, "")
+				),
 				datasets: [{ name: __("Net sales"), values: t.values }],
 			},
 			axisOptions: { xIsSeries: 1, shortenYAxisNumbers: 1 },
@@ -46,7 +59,9 @@ frappe.provide("customer_360.c360");
 
 	function render_companies($b, m) {
 		if (m.masked) {
-			$b.html(`<div class="text-muted">${masked()} ${esc(__("Financial figures are hidden for your role."))}</div>`);
+			$b.html(
+				`<div class="text-muted">${masked()} ${esc(__("Financial figures are hidden for your role."))}</div>`
+			);
 			return;
 		}
 		if (!m.companies.length) {
@@ -58,19 +73,38 @@ frappe.provide("customer_360.c360");
 
 	function company(c, titled) {
 		const head = titled ? `<h5 class="mt-3">${esc(c.company)}</h5>` : "";
-		if (c.error) return `${head}<div class="text-danger small c360-panel-error">${esc(c.error)}</div>`;
+		if (c.error)
+			return `${head}<div class="text-danger small c360-panel-error">${esc(c.error)}</div>`;
 		const cur = c.currency;
-		const fig = (label, html) => `<div class="c360-figure"><div class="c360-figure-label">${esc(label)}</div><div class="c360-figure-value">${html}</div></div>`;
+		const fig = (label, html) =>
+			`<div class="c360-figure"><div class="c360-figure-label">${esc(label)}</div><div class="c360-figure-value">${html}</div></div>`;
 		const figures = [
 			fig(__("Outstanding"), money(c.outstanding, cur)),
 			fig(__("Overdue"), money(c.overdue, cur)),
 			fig(__("Unallocated advances"), money(c.unallocated_advances, cur)),
 			fig(__("Lifetime value"), money(c.lifetime_value, cur)),
-			fig(__("Average days to pay"), c.average_days_to_pay === null ? "–" : esc(c.average_days_to_pay)),
-			c.credit_limit ? fig(__("Credit used"), `${money(c.credit_used, cur)} / ${money(c.credit_limit, cur)}`) : "",
-			fig(__("Open quotations"), `${esc(c.open_quotations?.count || 0)} · ${money(c.open_quotations?.amount || 0, cur)}`),
-			fig(__("Orders to deliver"), `${esc(c.orders_to_deliver?.count || 0)} · ${money(c.orders_to_deliver?.amount || 0, cur)}`),
-			fig(__("Orders to bill"), `${esc(c.orders_to_bill?.count || 0)} · ${money(c.orders_to_bill?.amount || 0, cur)}`),
+			fig(
+				__("Average days to pay"),
+				c.average_days_to_pay === null ? "–" : esc(c.average_days_to_pay)
+			),
+			c.credit_limit
+				? fig(
+						__("Credit used"),
+						`${money(c.credit_used, cur)} / ${money(c.credit_limit, cur)}`
+					)
+				: "",
+			fig(
+				__("Open quotations"),
+				`${esc(c.open_quotations?.count || 0)} · ${money(c.open_quotations?.amount || 0, cur)}`
+			),
+			fig(
+				__("Orders to deliver"),
+				`${esc(c.orders_to_deliver?.count || 0)} · ${money(c.orders_to_deliver?.amount || 0, cur)}`
+			),
+			fig(
+				__("Orders to bill"),
+				`${esc(c.orders_to_bill?.count || 0)} · ${money(c.orders_to_bill?.amount || 0, cur)}`
+			),
 		].join("");
 		const ageing = Object.entries(c.ageing || {})
 			.map(([k, v]) => fig(AGEING[k] || k, money(v, cur)))
@@ -87,7 +121,11 @@ frappe.provide("customer_360.c360");
 						{ label: __("Date"), html: (r) => date(r.posting_date) },
 						{ label: __("Due"), html: (r) => date(r.due_date) },
 						{ label: __("Total"), html: amt("grand_total"), cls: "text-right" },
-						{ label: __("Outstanding"), html: amt("outstanding_amount"), cls: "text-right" },
+						{
+							label: __("Outstanding"),
+							html: amt("outstanding_amount"),
+							cls: "text-right",
+						},
 						{ label: __("Status"), html: (r) => esc(__(r.status)) },
 					],
 					c.invoices || []
@@ -113,17 +151,28 @@ frappe.provide("customer_360.c360");
 					[
 						{ label: __("Credit note"), html: doc("Sales Invoice") },
 						{ label: __("Date"), html: (r) => date(r.posting_date) },
-						{ label: __("Against"), html: (r) => (r.return_against ? form_link("Sales Invoice", r.return_against) : "") },
+						{
+							label: __("Against"),
+							html: (r) =>
+								r.return_against
+									? form_link("Sales Invoice", r.return_against)
+									: "",
+						},
 						{ label: __("Total"), html: amt("grand_total"), cls: "text-right" },
 					],
 					c.credit_notes || []
 				)}</div>
 			</div>
-			${(c.portal_links || []).length
-				? `<h6 class="text-muted mt-2">${__("Portal links for open invoices")}</h6>${c.portal_links
-						.map((l) => `<div class="small"><a href="${esc(l.url)}" target="_blank" rel="noopener">${esc(l.invoice)}</a></div>`)
-						.join("")}`
-				: ""}`;
+			${
+				(c.portal_links || []).length
+					? `<h6 class="text-muted mt-2">${__("Portal links for open invoices")}</h6>${c.portal_links
+							.map(
+								(l) =>
+									`<div class="small"><a href="${esc(safe_href(l.url))}" target="_blank" rel="noopener">${esc(l.invoice)}</a></div>`
+							)
+							.join("")}`
+					: ""
+			}`;
 	}
 
 	Object.assign(customer_360.c360, { load_money });

@@ -1,10 +1,22 @@
 // Overview tab: key figures the user may see, recent activity, open and overdue tasks, invoices due soon and
 // suggested next steps. Each block loads on its own: a failure shows in that block only.
-// Loaded with frappe.require (no build step); shares code through the customer_360.c360 namespace.
+// Part of customer_360.bundle.js; shares code through the customer_360.c360 namespace.
 frappe.provide("customer_360.c360");
 
 (function () {
-	const { EventList, TYPE_LABELS, date, empty, esc, form_link, get, in_panel, money, pill } = customer_360.c360;
+	const {
+		EventList,
+		TYPE_LABELS,
+		date,
+		empty,
+		esc,
+		form_link,
+		get,
+		html_to_text,
+		in_panel,
+		money,
+		pill,
+	} = customer_360.c360;
 
 	async function load_overview($body, page) {
 		const customer = page.customer;
@@ -25,7 +37,9 @@ frappe.provide("customer_360.c360");
 				const since = frappe.datetime.add_days(frappe.datetime.get_today(), -90);
 				const [recent, m] = await Promise.all([
 					get("timeline.get_timeline", { customer, limit: 1, from_date: since }),
-					page.caps.see_finance ? get("overview.get_money", { customer }) : Promise.resolve(null),
+					page.caps.see_finance
+						? get("overview.get_money", { customer })
+						: Promise.resolve(null),
 				]);
 				facts.counts_90 = recent.counts || {};
 				facts.money = m;
@@ -40,17 +54,24 @@ frappe.provide("customer_360.c360");
 				$b.empty();
 				const list = new EventList($b, { customer, limit: 6, infinite: false });
 				await list.load(true);
-				const $all = $(`<a href="#" class="small">${__("Open the timeline")}</a>`).on("click", (e) => {
-					e.preventDefault();
-					page.activate("timeline");
-				});
+				const $all = $(`<a href="#" class="small">${__("Open the timeline")}</a>`).on(
+					"click",
+					(e) => {
+						e.preventDefault();
+						page.activate("timeline");
+					}
+				);
 				$b.append($all);
 			}),
 		];
 		if (page.caps.see_risk) {
 			blocks.push(
-				get("risk.get_flags", { customer }).then((r) => (facts.flags = r.flags || [])).catch(() => null),
-				get("health.get_health", { customer }).then((h) => (facts.health = h)).catch(() => null)
+				get("risk.get_flags", { customer })
+					.then((r) => (facts.flags = r.flags || []))
+					.catch(() => null),
+				get("health.get_health", { customer })
+					.then((h) => (facts.health = h))
+					.catch(() => null)
 			);
 		}
 		await Promise.all(blocks);
@@ -60,8 +81,11 @@ frappe.provide("customer_360.c360");
 		in_panel($body.find(".c360-ov-next"), async ($b) => {
 			const r = await get("next_steps.get_suggestions", { customer });
 			const hints = next_steps(facts, page);
-			$b.empty().append(suggestion_list(r.suggestions || [], page)).append(hints);
-			if (!(r.suggestions || []).length && !hints) $b.html(empty(__("Nothing pressing. Good time for a check-in.")));
+			$b.empty()
+				.append(suggestion_list(r.suggestions || [], page))
+				.append(hints);
+			if (!(r.suggestions || []).length && !hints)
+				$b.html(empty(__("Nothing pressing. Good time for a check-in.")));
 		});
 	}
 
@@ -73,9 +97,14 @@ frappe.provide("customer_360.c360");
 		for (const s of suggestions) {
 			const evidence = (s.evidence || [])
 				.slice(0, 3)
-				.map((e) => (e.doctype && e.name ? form_link(e.doctype, e.name, e.label || e.name) : esc(e.label || "")))
+				.map((e) =>
+					e.doctype && e.name
+						? form_link(e.doctype, e.name, e.label || e.name)
+						: esc(e.label || "")
+				)
 				.join(", ");
-			const $s = $(`<div class="py-2 border-bottom small c360-suggestion" data-key="${esc(s.key)}" data-rule="${esc(s.rule)}">
+			const $s =
+				$(`<div class="py-2 border-bottom small c360-suggestion" data-key="${esc(s.key)}" data-rule="${esc(s.rule)}">
 				<div class="font-weight-bold c360-suggestion-title">${esc(s.title)}</div>
 				<div class="text-muted">${esc(s.reason)}${evidence ? ` · ${evidence}` : ""}</div>
 				<div class="mt-1 c360-suggestion-actions">
@@ -84,19 +113,36 @@ frappe.provide("customer_360.c360");
 					<button class="btn btn-xs btn-default c360-dismiss">${__("Dismiss")}</button>
 				</div></div>`).appendTo($list);
 			$s.find(".c360-accept").on("click", async () => {
-				const r = await post("next_steps.accept_suggestion", { customer: page.customer, key: s.key });
-				$s.find(".c360-suggestion-actions").html(`<span class="text-success c360-accepted">${__("Task created")}: ${form_link("ToDo", r.todo)}</span>`);
+				const r = await post("next_steps.accept_suggestion", {
+					customer: page.customer,
+					key: s.key,
+				});
+				$s.find(".c360-suggestion-actions").html(
+					`<span class="text-success c360-accepted">${__("Task created")}: ${form_link("ToDo", r.todo)}</span>`
+				);
 				page.changed();
 			});
 			$s.find(".c360-draft").on("click", async () => {
-				const draft = await post("next_steps.get_draft", { customer: page.customer, key: s.key });
+				const draft = await post("next_steps.get_draft", {
+					customer: page.customer,
+					key: s.key,
+				});
 				page.actions.draft_email(draft);
 			});
 			$s.find(".c360-dismiss").on("click", () => {
 				frappe.prompt(
-					{ fieldname: "reason", fieldtype: "Small Text", label: __("Why is it dismissed?"), reqd: 1 },
+					{
+						fieldname: "reason",
+						fieldtype: "Small Text",
+						label: __("Why is it dismissed?"),
+						reqd: 1,
+					},
 					async (v) => {
-						await post("next_steps.dismiss_suggestion", { customer: page.customer, key: s.key, reason: v.reason });
+						await post("next_steps.dismiss_suggestion", {
+							customer: page.customer,
+							key: s.key,
+							reason: v.reason,
+						});
 						$s.addClass("c360-dismissed").slideUp(150);
 					},
 					__("Dismiss suggestion"),
@@ -116,13 +162,22 @@ frappe.provide("customer_360.c360");
 		const total = Object.values(counts).reduce((a, b) => a + b, 0);
 		out.push(figure(__("Activity, last 90 days"), esc(total), "c360-fig-activity"));
 		for (const type of ["sales", "money", "support", "message", "interaction"]) {
-			if (counts[type]) out.push(figure(TYPE_LABELS[type], esc(counts[type]), `c360-fig-${type}`));
+			if (counts[type])
+				out.push(figure(TYPE_LABELS[type], esc(counts[type]), `c360-fig-${type}`));
 		}
 		for (const c of (m && m.companies) || []) {
 			if (c.error || c.masked) continue;
 			const suffix = m.companies.length > 1 ? ` (${c.company})` : "";
-			out.push(figure(__("Outstanding") + suffix, money(c.outstanding, c.currency), "c360-fig-outstanding"));
-			out.push(figure(__("Overdue") + suffix, money(c.overdue, c.currency), "c360-fig-overdue"));
+			out.push(
+				figure(
+					__("Outstanding") + suffix,
+					money(c.outstanding, c.currency),
+					"c360-fig-outstanding"
+				)
+			);
+			out.push(
+				figure(__("Overdue") + suffix, money(c.overdue, c.currency), "c360-fig-overdue")
+			);
 			out.push(figure(__("Lifetime value") + suffix, money(c.lifetime_value, c.currency)));
 			if (c.credit_used_percent !== null && c.credit_used_percent !== undefined)
 				out.push(figure(__("Credit used") + suffix, esc(`${c.credit_used_percent}%`)));
@@ -135,28 +190,36 @@ frappe.provide("customer_360.c360");
 		return t.open
 			.slice(0, 8)
 			.map(
-				(task) => `<div class="c360-task py-1 border-bottom small" data-name="${esc(task.name)}">
+				(
+					task
+				) => `<div class="c360-task py-1 border-bottom small" data-name="${esc(task.name)}">
 					${task.overdue ? pill(__("Overdue"), "red", "mr-1 c360-overdue") : ""}
-					${form_link("ToDo", task.name, $("<div>").html(task.description || "").text().slice(0, 80) || task.name)}
+					${form_link("ToDo", task.name, one_line(task.description).slice(0, 80) || task.name)}
 					<span class="text-muted">· ${esc(frappe.user.full_name(task.allocated_to))}${task.date ? ` · ${date(task.date)}` : ""}</span>
 				</div>`
 			)
 			.join("");
 	}
 
+	// A ToDo's description is HTML (a Text Editor): its text on one line.
+	const one_line = (html) => html_to_text(html).replace(/\s+/g, " ");
+
 	function due_soon(m) {
 		const horizon = frappe.datetime.add_days(frappe.datetime.get_today(), 30);
 		const rows = [];
 		for (const c of (m && m.companies) || []) {
 			for (const inv of c.invoices || []) {
-				if (inv.outstanding_amount > 0 && inv.due_date && inv.due_date <= horizon) rows.push(inv);
+				if (inv.outstanding_amount > 0 && inv.due_date && inv.due_date <= horizon)
+					rows.push(inv);
 			}
 		}
 		if (!rows.length) return empty(__("Nothing due in the next 30 days."));
 		rows.sort((a, b) => (a.due_date < b.due_date ? -1 : 1));
 		return rows
 			.map(
-				(inv) => `<div class="py-1 border-bottom small c360-due">${form_link("Sales Invoice", inv.name)}
+				(
+					inv
+				) => `<div class="py-1 border-bottom small c360-due">${form_link("Sales Invoice", inv.name)}
 					<span class="text-muted">${__("due")} ${date(inv.due_date)}</span>
 					<span class="float-right">${money(inv.outstanding_amount, inv.currency)}</span></div>`
 			)
@@ -166,17 +229,28 @@ frappe.provide("customer_360.c360");
 	// Rules of thumb over what the page already loaded; each suggestion is one click away.
 	function next_steps(f, page) {
 		const steps = [];
-		if (f.tasks?.overdue) steps.push([__("Follow up {0} overdue task(s)", [f.tasks.overdue]), null]);
-		if (f.flags?.length) steps.push([__("Review {0} active risk flag(s)", [f.flags.length]), "risk"]);
-		if (f.health?.signals?.dormant) steps.push([__("Dormant customer: plan a re-engagement"), "interactions"]);
+		if (f.tasks?.overdue)
+			steps.push([__("Follow up {0} overdue task(s)", [f.tasks.overdue]), null]);
+		if (f.flags?.length)
+			steps.push([__("Review {0} active risk flag(s)", [f.flags.length]), "risk"]);
+		if (f.health?.signals?.dormant)
+			steps.push([__("Dormant customer: plan a re-engagement"), "interactions"]);
 		for (const item of (f.health?.signals?.expansion || []).slice(0, 2)) {
-			steps.push([__("Suggest {0}: similar customers buy it", [item.item_name || item.item_code || item]), "quotes"]);
+			steps.push([
+				__("Suggest {0}: similar customers buy it", [
+					item.item_name || item.item_code || item,
+				]),
+				"quotes",
+			]);
 		}
-		if (f.health?.signals?.repurchase_rhythm?.late) steps.push([__("A repeat order is late"), "quotes"]);
+		if (f.health?.signals?.repurchase_rhythm?.late)
+			steps.push([__("A repeat order is late"), "quotes"]);
 		if (!steps.length) return "";
 		const $list = $(`<div></div>`);
 		for (const [text, tab] of steps) {
-			const $s = $(`<div class="py-1 border-bottom small c360-next-step">→ ${esc(text)}</div>`).appendTo($list);
+			const $s = $(
+				`<div class="py-1 border-bottom small c360-next-step">→ ${esc(text)}</div>`
+			).appendTo($list);
 			if (tab && page.tabs[tab]) {
 				$s.css("cursor", "pointer").on("click", () => page.activate(tab));
 			}

@@ -1,14 +1,25 @@
 // The Customer 360 page: header (badges, health gauge), quick actions, lazily loaded tabs, live updates.
 // Every figure shown comes from the APIs, which mask on the server; this code never decides what a role sees.
-// Loaded with frappe.require (no build step); shares code through the customer_360.c360 namespace.
+// Part of customer_360.bundle.js; shares code through the customer_360.c360 namespace. Names and every other
+// server value are rendered as text (see util.js).
 frappe.provide("customer_360.c360");
 
 (function () {
-	const { add_styles, esc, get, in_panel, pill, gauge, QuickActions, LiveUpdates, TABS } = customer_360.c360;
+	const {
+		desk_url,
+		esc,
+		get,
+		in_panel,
+		pill,
+		gauge,
+		set_page_title,
+		QuickActions,
+		LiveUpdates,
+		TABS,
+	} = customer_360.c360;
 
 	class Customer360Page {
 		constructor(page, wrapper) {
-			add_styles();
 			this.page = page;
 			this.wrapper = wrapper;
 			this.$body = $(`<div class="c360-page"></div>`).appendTo(page.main);
@@ -20,9 +31,12 @@ frappe.provide("customer_360.c360");
 				this.customer = null;
 				this.page.set_title(__("Customer 360"));
 				this.$body.html(
-					`<div class="text-muted c360-empty p-3">${__("Open a Customer and press \"Customer 360\", or use the {0}.", [
-						`<a href="/app/customer-360-directory">${__("Customer directory")}</a>`,
-					])}</div>`
+					`<div class="text-muted c360-empty p-3">${__(
+						'Open a Customer and press "Customer 360", or use the {0}.',
+						[
+							`<a href="${esc(desk_url("customer-360-directory"))}">${__("Customer directory")}</a>`,
+						]
+					)}</div>`
 				);
 				return;
 			}
@@ -43,7 +57,14 @@ frappe.provide("customer_360.c360");
 					// A merged customer's name (a bookmark, an old link) leads to the survivor.
 					const r = await get("merge.resolve", { customer }).catch(() => null);
 					if (customer === this.customer && r && r.resolved && r.resolved !== customer) {
-						frappe.show_alert({ message: __("{0} was merged into {1}.", [customer, r.resolved]), indicator: "blue" });
+						frappe.show_alert({
+							// show_alert renders its message as HTML
+							message: __("{0} was merged into {1}.", [
+								esc(customer),
+								esc(r.resolved),
+							]),
+							indicator: "blue",
+						});
 						frappe.set_route("customer-360", r.resolved);
 						return;
 					}
@@ -61,7 +82,7 @@ frappe.provide("customer_360.c360");
 		render(profile, tab) {
 			this.profile = profile;
 			this.caps = profile.capabilities || {};
-			this.page.set_title(profile.customer_name || profile.name);
+			set_page_title(this.page, profile.customer_name || profile.name);
 			this.$body.html(`
 				<div class="c360-header frappe-card p-3 mb-3"></div>
 				<div class="c360-quick-actions mb-3"></div>
@@ -70,7 +91,9 @@ frappe.provide("customer_360.c360");
 			`);
 			this.render_header();
 			this.page.clear_actions_menu();
-			this.page.set_secondary_action(__("Open Customer"), () => frappe.set_route("Form", "Customer", profile.name));
+			this.page.set_secondary_action(__("Open Customer"), () =>
+				frappe.set_route("Form", "Customer", profile.name)
+			);
 			this.actions = new QuickActions(this, this.$body.find(".c360-quick-actions"));
 			this.render_tabs();
 			this.activate(tab || "overview");
@@ -81,9 +104,14 @@ frappe.provide("customer_360.c360");
 		// ------------------------------------------------------------------ header
 		render_header() {
 			const p = this.profile;
-			const meta = [p.customer_type, p.customer_group, p.territory].filter(Boolean).map((v) => esc(__(v))).join(" · ");
+			const meta = [p.customer_type, p.customer_group, p.territory]
+				.filter(Boolean)
+				.map((v) => esc(__(v)))
+				.join(" · ");
 			const contact = [
-				p.primary_contact ? `<a href="${frappe.utils.get_form_link("Contact", p.primary_contact)}">${esc(p.primary_contact)}</a>` : "",
+				p.primary_contact
+					? `<a href="${esc(frappe.utils.get_form_link("Contact", p.primary_contact))}">${esc(p.primary_contact)}</a>`
+					: "",
 				p.email_id ? `<a href="mailto:${esc(p.email_id)}">${esc(p.email_id)}</a>` : "",
 				p.mobile_no ? `<a href="tel:${esc(p.mobile_no)}">${esc(p.mobile_no)}</a>` : "",
 			].filter(Boolean);
@@ -92,7 +120,7 @@ frappe.provide("customer_360.c360");
 					<h3 class="c360-customer-name mb-1">${esc(p.customer_name || p.name)}</h3>
 					<div class="text-muted c360-meta">${meta}</div>
 					<div class="small c360-owner">${__("Account owner")}: ${esc(p.account_manager_name || p.account_manager || __("none"))}
-						${p.parent_customer ? ` · ${__("Part of")} <a href="/app/customer-360/${encodeURIComponent(p.parent_customer)}">${esc(p.parent_customer)}</a>` : ""}</div>
+						${p.parent_customer ? ` · ${__("Part of")} <a href="${esc(desk_url("customer-360", p.parent_customer))}">${esc(p.parent_customer)}</a>` : ""}</div>
 					<div class="small c360-contact">${contact.join(" · ")}</div>
 					<div class="c360-badges mt-2">${pill(p.disabled ? __("Disabled") : __("Active"), p.disabled ? "gray" : "green", "c360-badge c360-status")}</div>
 				</div>
@@ -103,7 +131,8 @@ frappe.provide("customer_360.c360");
 		load_badges($h) {
 			const customer = this.customer;
 			const $badges = $h.find(".c360-badges");
-			const add = (key, label, color) => $badges.append(pill(label, color, `c360-badge c360-badge-${key}`));
+			const add = (key, label, color) =>
+				$badges.append(pill(label, color, `c360-badge c360-badge-${key}`));
 			// Each source is independent: one failing leaves the others (and the page) alone.
 			get("risk.get_flags", { customer })
 				.then((r) => {
@@ -113,10 +142,18 @@ frappe.provide("customer_360.c360");
 				.catch((e) => console.warn("customer_360: flags badge", e));
 			get("merge.duplicate_warning", { customer })
 				.then((w) => {
-					const n = (w.matches || []).length;
+					// `count` for everyone; the names only for who may merge.
+					const n = w.count || (w.matches || []).length;
 					if (!n) return;
 					add("duplicates", __("Possible duplicates: {0}", [n]), "orange");
-					$badges.find(".c360-badge-duplicates").attr("title", w.matches.map((m) => m.customer_name || m.customer || m.name).join(", "));
+					$badges
+						.find(".c360-badge-duplicates")
+						.attr(
+							"title",
+							(w.matches || [])
+								.map((m) => m.customer_name || m.customer || m.name)
+								.join(", ")
+						);
 				})
 				.catch((e) => console.warn("customer_360: duplicates badge", e));
 			if (!this.caps.see_risk) return;
@@ -128,7 +165,13 @@ frappe.provide("customer_360.c360");
 					if (h.signals?.dormant) add("dormant", __("Dormant"), "orange");
 					$h.find(".c360-gauge-wrap").html(gauge(h.score, h.band));
 				})
-				.catch((e) => $h.find(".c360-gauge-wrap").html(`<div class="text-danger small c360-panel-error">${esc(__("Health unavailable"))}</div>`));
+				.catch((e) =>
+					$h
+						.find(".c360-gauge-wrap")
+						.html(
+							`<div class="text-danger small c360-panel-error">${esc(__("Health unavailable"))}</div>`
+						)
+				);
 		}
 
 		// ------------------------------------------------------------------ tabs (lazy: a tab loads when first shown)
@@ -138,13 +181,17 @@ frappe.provide("customer_360.c360");
 			this.tabs = {};
 			for (const tab of TABS) {
 				if (tab.visible && !tab.visible(this.caps)) continue;
-				const $link = $(`<li class="nav-item"><a class="nav-link c360-tab" href="#" data-tab="${tab.key}">${esc(tab.label())}</a></li>`);
+				const $link = $(
+					`<li class="nav-item"><a class="nav-link c360-tab" href="#" data-tab="${tab.key}">${esc(tab.label())}</a></li>`
+				);
 				$link.find("a").on("click", (e) => {
 					e.preventDefault();
 					this.activate(tab.key);
 				});
 				$nav.append($link);
-				const $pane = $(`<div class="c360-pane c360-tab-${tab.key} frappe-card p-3" data-tab="${tab.key}" style="display:none"></div>`).appendTo($panes);
+				const $pane = $(
+					`<div class="c360-pane c360-tab-${tab.key} frappe-card p-3" data-tab="${tab.key}" style="display:none"></div>`
+				).appendTo($panes);
 				this.tabs[tab.key] = { def: tab, $pane, loaded: false, stale: false };
 			}
 		}
@@ -152,12 +199,17 @@ frappe.provide("customer_360.c360");
 		activate(key) {
 			if (!this.tabs[key]) key = "overview";
 			this.active = key;
-			this.$body.find(".c360-tab").removeClass("active").filter(`[data-tab="${key}"]`).addClass("active");
+			this.$body
+				.find(".c360-tab")
+				.removeClass("active")
+				.filter(`[data-tab="${key}"]`)
+				.addClass("active");
 			for (const [k, t] of Object.entries(this.tabs)) t.$pane.toggle(k === key);
 			const t = this.tabs[key];
 			if (!t.loaded || t.stale) this.load_tab(key);
-			const url = `/app/customer-360/${encodeURIComponent(this.customer)}/${key}`;
-			if (window.location.pathname !== url) window.history.replaceState(window.history.state, "", url);
+			const url = desk_url("customer-360", this.customer, key);
+			if (window.location.pathname !== url)
+				window.history.replaceState(window.history.state, "", url);
 		}
 
 		load_tab(key) {

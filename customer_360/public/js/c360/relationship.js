@@ -1,11 +1,23 @@
 // Notes, Interactions, Referrals, Files and Audit tabs: small lists over the notes and interactions APIs.
-// Loaded with frappe.require (no build step); shares code through the customer_360.c360 namespace.
+// Part of customer_360.bundle.js; shares code through the customer_360.c360 namespace.
 frappe.provide("customer_360.c360");
 
 (function () {
-	const { NOTE_SCOPE_LABELS, date, empty, esc, form_link, get, pill, post, table, when } = customer_360.c360;
-
-	const text_of = (html) => $("<div>").html(html || "").text();
+	const {
+		NOTE_SCOPE_LABELS,
+		date,
+		desk_url,
+		empty,
+		esc,
+		form_link,
+		get,
+		html_to_text,
+		pill,
+		post,
+		safe_href,
+		table,
+		when,
+	} = customer_360.c360;
 
 	// ---------------------------------------------------------------- notes (scoped, pinned first)
 	async function load_notes($body, page) {
@@ -22,10 +34,13 @@ frappe.provide("customer_360.c360");
 				<button class="btn btn-xs btn-primary ml-auto c360-notes-add">${__("Add note")}</button>
 			</div>
 			<div class="c360-notes"></div>`);
-		$body.find(".c360-note-scope-filter").val(scope).on("change", (e) => {
-			$body.data("scope", e.target.value);
-			page.load_tab("notes");
-		});
+		$body
+			.find(".c360-note-scope-filter")
+			.val(scope)
+			.on("change", (e) => {
+				$body.data("scope", e.target.value);
+				page.load_tab("notes");
+			});
 		$body.find(".c360-notes-add").on("click", () => page.actions.add_note());
 		const $list = $body.find(".c360-notes");
 		if (!r.notes.length) $list.html(empty(__("No notes yet.")));
@@ -42,7 +57,7 @@ frappe.provide("customer_360.c360");
 							${mine ? `<button class="btn btn-xs btn-link text-danger c360-note-delete">${__("Delete")}</button>` : ""}
 						</span>
 					</div>
-					<div class="c360-note-content" style="white-space: pre-wrap">${esc(text_of(n.content))}</div>
+					<div class="c360-note-content" style="white-space: pre-wrap">${esc(html_to_text(n.content))}</div>
 				</div>`).appendTo($list);
 			$n.find(".c360-note-pin").on("click", async () => {
 				await post("notes.update_note", { note: n.name, pinned: n.pinned ? 0 : 1 });
@@ -67,14 +82,20 @@ frappe.provide("customer_360.c360");
 			rows.length
 				? rows
 						.map(
-							(i) => `<div class="c360-interaction py-2 border-bottom" data-name="${esc(i.name)}">
+							(
+								i
+							) => `<div class="c360-interaction py-2 border-bottom" data-name="${esc(i.name)}">
 						<div class="small">${pill(__(frappe.utils.to_title_case(i.interaction_type || "")), "blue", "mr-1")}
 							${form_link("Customer Interaction", i.name, frappe.datetime.str_to_user(i.interaction_time))}
 							<span class="text-muted">· ${esc(frappe.user.full_name(i.logged_by))}${i.contact ? ` · ${esc(i.contact)}` : ""}</span></div>
 						<div style="white-space: pre-wrap">${esc(i.summary)}</div>
 						${i.outcome ? `<div class="small text-muted">${__("Outcome")}: ${esc(i.outcome)}</div>` : ""}
-						${i.next_follow_up ? `<div class="small">${__("Follow up on {0}", [date(i.next_follow_up)])}
-							${i.follow_up_task ? form_link("ToDo", i.follow_up_task, __("task")) : ""}</div>` : ""}
+						${
+							i.next_follow_up
+								? `<div class="small">${__("Follow up on {0}", [date(i.next_follow_up)])}
+							${i.follow_up_task ? form_link("ToDo", i.follow_up_task, __("task")) : ""}</div>`
+								: ""
+						}
 					</div>`
 						)
 						.join("")
@@ -85,7 +106,8 @@ frappe.provide("customer_360.c360");
 	// ---------------------------------------------------------------- referrals
 	async function load_referrals($body, page) {
 		const r = await get("interactions.get_referrals", { customer: page.customer });
-		const link = (c) => `<a href="/app/customer-360/${encodeURIComponent(c.name)}">${esc(c.customer_name || c.name)}</a>`;
+		const link = (c) =>
+			`<a href="${esc(desk_url("customer-360", c.name))}">${esc(c.customer_name || c.name)}</a>`;
 		$body.html(`
 			<h6 class="text-muted">${__("Referred by")}</h6>
 			<div class="mb-3 c360-referred-by">${r.referred_by ? link(r.referred_by) : empty(__("Nobody on record."))}</div>
@@ -99,14 +121,47 @@ frappe.provide("customer_360.c360");
 		$body.html(
 			table(
 				[
-					{ label: __("File"), html: (f) => `<a href="${esc(f.file_url)}" target="_blank" rel="noopener">${esc(f.file_name || f.name)}</a>${f.is_private ? ` ${pill(__("Private"), "gray")}` : ""}` },
-					{ label: __("Attached to"), html: (f) => form_link(f.attached_to_doctype, f.attached_to_name, `${__(f.attached_to_doctype)} ${f.attached_to_name}`) },
-					{ label: __("Size"), html: (f) => esc(f.file_size ? `${Math.max(1, Math.round(f.file_size / 1024))} KB` : "") },
-					{ label: __("Added"), html: (f) => `${when(f.creation)} <span class="text-muted">${esc(frappe.user.full_name(f.owner))}</span>` },
+					{
+						label: __("File"),
+						html: (f) =>
+							file_link(f) + (f.is_private ? ` ${pill(__("Private"), "gray")}` : ""),
+					},
+					{
+						label: __("Attached to"),
+						html: (f) =>
+							form_link(
+								f.attached_to_doctype,
+								f.attached_to_name,
+								`${__(f.attached_to_doctype)} ${f.attached_to_name}`
+							),
+					},
+					{
+						label: __("Size"),
+						html: (f) =>
+							esc(
+								f.file_size
+									? `${Math.max(1, Math.round(f.file_size / 1024))} KB`
+									: ""
+							),
+					},
+					{
+						label: __("Added"),
+						html: (f) =>
+							`${when(f.creation)} <span class="text-muted">${esc(frappe.user.full_name(f.owner))}</span>`,
+					},
 				],
 				files
 			)
 		);
+	}
+
+	// A file's URL is stored data: a link only to this site's files or an http(s) address.
+	function file_link(f) {
+		const href = safe_href(f.file_url);
+		const label = esc(f.file_name || f.name);
+		return href
+			? `<a href="${esc(href)}" target="_blank" rel="noopener" class="c360-file">${label}</a>`
+			: `<span class="c360-file">${label}</span>`;
 	}
 
 	// ---------------------------------------------------------------- audit
@@ -118,11 +173,27 @@ frappe.provide("customer_360.c360");
 				[
 					{ label: __("When"), html: (e) => when(e.at) },
 					{ label: __("Who"), html: (e) => esc(frappe.user.full_name(e.actor)) },
-					{ label: __("What"), html: (e) => pill(__(frappe.utils.to_title_case(e.action)), color[e.action] || "gray") },
+					{
+						label: __("What"),
+						html: (e) =>
+							pill(
+								__(frappe.utils.to_title_case(e.action)),
+								color[e.action] || "gray"
+							),
+					},
 					{
 						label: __("Record"),
-						html: (e) => (e.action === "deleted" ? esc(`${__(e.doctype)} ${e.docname}`) : form_link(e.doctype, e.docname, `${__(e.doctype)} ${e.docname}`)) +
-							(e.fields ? ` <span class="text-muted small">(${esc(e.fields.join(", "))})</span>` : ""),
+						html: (e) =>
+							(e.action === "deleted"
+								? esc(`${__(e.doctype)} ${e.docname}`)
+								: form_link(
+										e.doctype,
+										e.docname,
+										`${__(e.doctype)} ${e.docname}`
+									)) +
+							(e.fields
+								? ` <span class="text-muted small">(${esc(e.fields.join(", "))})</span>`
+								: ""),
 					},
 				],
 				entries
@@ -130,5 +201,11 @@ frappe.provide("customer_360.c360");
 		);
 	}
 
-	Object.assign(customer_360.c360, { load_notes, load_interactions, load_referrals, load_files, load_audit });
+	Object.assign(customer_360.c360, {
+		load_notes,
+		load_interactions,
+		load_referrals,
+		load_files,
+		load_audit,
+	});
 })();

@@ -1,10 +1,11 @@
 // Risk & Health tab (roles with the see_risk capability; the APIs mask it for everyone else): score, band,
 // factors, explanation, 180-day trend chart, signals and risk flags with raise/resolve for flag managers.
-// Loaded with frappe.require (no build step); shares code through the customer_360.c360 namespace.
+// Part of customer_360.bundle.js; shares code through the customer_360.c360 namespace.
 frappe.provide("customer_360.c360");
 
 (function () {
-	const { gauge, date, empty, esc, form_link, get, in_panel, masked, pill, post, when } = customer_360.c360;
+	const { gauge, date, empty, esc, form_link, get, in_panel, masked, pill, post, when } =
+		customer_360.c360;
 
 	async function load_risk_health($body, page) {
 		const customer = page.customer;
@@ -25,7 +26,13 @@ frappe.provide("customer_360.c360");
 				render_health($b, h);
 				in_panel($body.find(".c360-health-trend"), async ($t) => render_trend($t, h));
 			}),
-			in_panel($body.find(".c360-flags"), async ($b) => render_flags($b, await get("risk.get_flags", { customer, include_resolved: 1 }), page)),
+			in_panel($body.find(".c360-flags"), async ($b) =>
+				render_flags(
+					$b,
+					await get("risk.get_flags", { customer, include_resolved: 1 }),
+					page
+				)
+			),
 		]);
 	}
 
@@ -36,7 +43,9 @@ frappe.provide("customer_360.c360");
 		}
 		const factors = (h.factors || [])
 			.map(
-				(f) => `<tr class="c360-factor" data-factor="${esc(f.name)}"><td>${esc(f.label)}</td>
+				(
+					f
+				) => `<tr class="c360-factor" data-factor="${esc(f.name)}"><td>${esc(f.label)}</td>
 					<td class="text-right">${f.no_data ? `<span class="text-muted">${__("no data")}</span>` : esc(f.score)}</td>
 					<td class="text-right text-muted small">${esc(Math.round((f.effective_weight ?? f.weight) * 100))}%</td>
 					<td class="small text-muted">${f.detail === null ? (h.finance_masked ? masked() : "") : esc(f.detail || "")}</td></tr>`
@@ -70,7 +79,10 @@ frappe.provide("customer_360.c360");
 			data: {
 				labels: points.map((p) => frappe.datetime.str_to_user(p.date)),
 				datasets: [{ name: __("Health score"), values: points.map((p) => p.score) }],
-				yMarkers: [{ label: "", value: 0 }, { label: "", value: 100 }],
+				yMarkers: [
+					{ label: "", value: 0 },
+					{ label: "", value: 100 },
+				],
 			},
 			lineOptions: { hideDots: points.length > 30 ? 1 : 0, regionFill: 1 },
 			axisOptions: { xIsSeries: 1, xAxisMode: "tick" },
@@ -102,9 +114,17 @@ frappe.provide("customer_360.c360");
 				</div>`).appendTo($b);
 			$f.find(".c360-flag-resolve").on("click", () => {
 				frappe.prompt(
-					{ fieldname: "resolution", fieldtype: "Small Text", label: __("How was it resolved?"), reqd: 1 },
+					{
+						fieldname: "resolution",
+						fieldtype: "Small Text",
+						label: __("How was it resolved?"),
+						reqd: 1,
+					},
 					async (v) => {
-						await post("risk.resolve_flag", { flag: f.name, resolution: v.resolution });
+						await post("risk.resolve_flag", {
+							flag: f.name,
+							resolution: v.resolution,
+						});
 						frappe.show_alert({ message: __("Flag resolved"), indicator: "green" });
 						page.changed("flags");
 					},

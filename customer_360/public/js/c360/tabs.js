@@ -1,28 +1,58 @@
 // The tabs of the 360 page, in order. load($body, page) renders into the tab's pane and may return an object
 // (the timeline returns its EventList so live updates can add events in place). `depends` lists the changes
 // after which a loaded tab reloads; `visible(caps)` hides a tab from roles that may not use it.
-// Loaded with frappe.require (no build step); shares code through the customer_360.c360 namespace.
+// Part of customer_360.bundle.js; shares code through the customer_360.c360 namespace.
 frappe.provide("customer_360.c360");
 
 (function () {
-	const { EventList, load_overview, load_money, load_audit, load_files, load_interactions, load_notes, load_referrals, load_risk_health } = customer_360.c360;
+	const {
+		EventList,
+		load_overview,
+		load_money,
+		load_audit,
+		load_files,
+		load_interactions,
+		load_notes,
+		load_referrals,
+		load_risk_health,
+	} = customer_360.c360;
 
 	const QUOTE_DOCTYPES = ["Quotation", "Sales Order"];
-	const SERVICE_DOCTYPES = ["Delivery Note", "Installation Note", "Maintenance Visit", "Warranty Claim"];
+	const SERVICE_DOCTYPES = [
+		"Delivery Note",
+		"Installation Note",
+		"Maintenance Visit",
+		"Warranty Claim",
+	];
 
 	const TABS = [
-		{ key: "overview", label: () => __("Overview"), load: load_overview, depends: ["events", "tasks", "flags", "interactions"] },
+		{
+			key: "overview",
+			label: () => __("Overview"),
+			load: load_overview,
+			depends: ["events", "tasks", "flags", "interactions"],
+		},
 		{
 			key: "timeline",
 			label: () => __("Timeline"),
 			load: async ($body, page) => {
 				$body.empty();
-				const list = new EventList($body, { customer: page.customer, toolbar: true, limit: 30 });
+				const list = new EventList($body, {
+					customer: page.customer,
+					toolbar: true,
+					limit: 30,
+				});
 				await list.refresh();
 				return list;
 			},
 		},
-		{ key: "money", label: () => __("Money"), visible: (caps) => caps.see_finance, load: load_money, depends: ["events"] },
+		{
+			key: "money",
+			label: () => __("Money"),
+			visible: (caps) => caps.see_finance,
+			load: load_money,
+			depends: ["events"],
+		},
 		{
 			key: "quotes",
 			label: () => __("Quotes & Orders"),
@@ -48,7 +78,9 @@ frappe.provide("customer_360.c360");
 				const list = new EventList($body, {
 					customer: page.customer,
 					types: ["support", "sales"],
-					keep: (ev) => ev.event_type === "support" || SERVICE_DOCTYPES.includes(ev.source_doctype),
+					keep: (ev) =>
+						ev.event_type === "support" ||
+						SERVICE_DOCTYPES.includes(ev.source_doctype),
 					empty_text: __("No deliveries or service cases yet"),
 				});
 				await list.refresh();
@@ -56,11 +88,27 @@ frappe.provide("customer_360.c360");
 			},
 		},
 		{ key: "notes", label: () => __("Notes"), load: load_notes, depends: ["notes"] },
-		{ key: "interactions", label: () => __("Interactions"), load: load_interactions, depends: ["interactions"] },
+		{
+			key: "interactions",
+			label: () => __("Interactions"),
+			load: load_interactions,
+			depends: ["interactions"],
+		},
 		{ key: "referrals", label: () => __("Referrals"), load: load_referrals, depends: [] },
-		{ key: "risk", label: () => __("Risk & Health"), visible: (caps) => caps.see_risk, load: load_risk_health, depends: ["flags"] },
+		{
+			key: "risk",
+			label: () => __("Risk & Health"),
+			visible: (caps) => caps.see_risk,
+			load: load_risk_health,
+			depends: ["flags"],
+		},
 		{ key: "files", label: () => __("Files"), load: load_files, depends: ["events"] },
-		{ key: "audit", label: () => __("Audit"), load: load_audit, depends: ["notes", "interactions"] },
+		{
+			key: "audit",
+			label: () => __("Audit"),
+			load: load_audit,
+			depends: ["notes", "interactions"],
+		},
 	];
 
 	Object.assign(customer_360.c360, { TABS });

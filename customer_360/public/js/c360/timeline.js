@@ -1,6 +1,6 @@
 // Event lists read from the timeline index: the Timeline tab (chips with counts, date range, search, infinite
 // scroll, expandable items) and the narrower lists built on it (Quotes & Orders, Service, recent activity).
-// Loaded with frappe.require (no build step); shares code through the customer_360.c360 namespace.
+// Part of customer_360.bundle.js; shares code through the customer_360.c360 namespace.
 frappe.provide("customer_360.c360");
 
 (function () {
@@ -10,7 +10,10 @@ frappe.provide("customer_360.c360");
 		// opts: customer, types (fixed event types), keep (client-side row filter), toolbar (chips/search/dates),
 		// limit, infinite (scroll paging), empty_text
 		constructor($parent, opts) {
-			this.opts = Object.assign({ toolbar: false, infinite: true, limit: 30, types: [] }, opts);
+			this.opts = Object.assign(
+				{ toolbar: false, infinite: true, limit: 30, types: [] },
+				opts
+			);
 			this.customer = opts.customer;
 			this.chosen_types = [];
 			this.search = "";
@@ -22,12 +25,12 @@ frappe.provide("customer_360.c360");
 					<div class="c360-timeline-toolbar d-flex flex-wrap align-items-center mb-3" style="gap: 6px">
 						<div class="c360-chips d-flex flex-wrap" style="gap: 6px"></div>
 						<div class="ml-auto d-flex flex-wrap align-items-center c360-dates" style="gap: 4px; max-width: 280px">
-							<input type="date" class="form-control form-control-sm c360-from" style="width: 130px" title="${__("From")}">
+							<input type="date" class="form-control form-control-sm c360-from" style="width: 130px" title="${esc(__("From"))}">
 							<span class="text-muted small">–</span>
-							<input type="date" class="form-control form-control-sm c360-to" style="width: 130px" title="${__("To")}">
+							<input type="date" class="form-control form-control-sm c360-to" style="width: 130px" title="${esc(__("To"))}">
 						</div>
 						<input type="search" class="form-control form-control-sm c360-search" style="max-width: 220px"
-							placeholder="${__("Search timeline")}">
+							placeholder="${esc(__("Search timeline"))}">
 					</div>
 					<div class="c360-events"></div>
 					<div class="c360-more text-muted text-center small p-2"></div>
@@ -58,7 +61,8 @@ frappe.provide("customer_360.c360");
 			if (this.opts.infinite) {
 				// Infinite scroll: the "more" marker entering the viewport loads the next page.
 				this.observer = new IntersectionObserver((entries) => {
-					if (entries.some((e) => e.isIntersecting) && this.cursor && !this.loading) this.load();
+					if (entries.some((e) => e.isIntersecting) && this.cursor && !this.loading)
+						this.load();
 				});
 				this.observer.observe(this.$more[0]);
 			}
@@ -113,12 +117,13 @@ frappe.provide("customer_360.c360");
 					this.cursor
 						? ""
 						: count
-						? esc(__("Beginning of history"))
-						: esc(this.opts.empty_text || __("Nothing here yet"))
+							? esc(__("Beginning of history"))
+							: esc(this.opts.empty_text || __("Nothing here yet"))
 				);
 			} catch (e) {
 				if (request_id !== this.request_id) return;
-				this.$more.attr("data-state", "error").html(`<span class="text-danger c360-timeline-error">${esc(__("Could not load the timeline."))}
+				this.$more.attr("data-state", "error")
+					.html(`<span class="text-danger c360-timeline-error">${esc(__("Could not load the timeline."))}
 					${esc(e.message || "")}</span>`);
 			} finally {
 				if (request_id === this.request_id) this.loading = false;
@@ -130,12 +135,17 @@ frappe.provide("customer_360.c360");
 			if (this.loading) return 0;
 			const r = await get("timeline.get_timeline", this.args(null, 20));
 			if (r.counts && this.opts.toolbar) this.render_chips(r.counts);
-			const fresh = r.events.filter((ev) => !this.seen.has(ev.name) && (!this.opts.keep || this.opts.keep(ev)));
+			const fresh = r.events.filter(
+				(ev) => !this.seen.has(ev.name) && (!this.opts.keep || this.opts.keep(ev))
+			);
 			fresh.reverse().forEach((ev) => {
 				this.seen.add(ev.name);
 				this.$events.prepend(render_event(ev).addClass("c360-new"));
 			});
-			if (fresh.length && this.$more.text() === (this.opts.empty_text || __("Nothing here yet"))) {
+			if (
+				fresh.length &&
+				this.$more.text() === (this.opts.empty_text || __("Nothing here yet"))
+			) {
 				this.$more.text(__("Beginning of history"));
 			}
 			return fresh.length;
@@ -172,10 +182,17 @@ frappe.provide("customer_360.c360");
 		let amount = "";
 		if (ev.masked) amount = masked();
 		else if (ev.amount !== null && ev.amount !== undefined)
-			amount = `<span class="c360-amount">${format_currency(ev.amount, ev.currency)}</span>`;
+			amount = `<span class="c360-amount">${esc(format_currency(ev.amount, ev.currency))}</span>`;
 		const link = frappe.utils.get_form_link(ev.source_doctype, ev.source_name);
 		const details = [
-			[__("Document"), form_link(ev.source_doctype, ev.source_name, `${__(ev.source_doctype)} ${ev.source_name}`)],
+			[
+				__("Document"),
+				form_link(
+					ev.source_doctype,
+					ev.source_name,
+					`${__(ev.source_doctype)} ${ev.source_name}`
+				),
+			],
 			[__("What"), esc(frappe.unscrub(ev.kind || ""))],
 			[__("When"), esc(frappe.datetime.str_to_user(ev.event_time))],
 			ev.actor ? [__("By"), esc(frappe.user.full_name(ev.actor))] : null,
@@ -189,7 +206,7 @@ frappe.provide("customer_360.c360");
 					<div class="flex-grow-1" style="min-width: 0">
 						<div class="text-truncate">
 							${pill(TYPE_LABELS[ev.event_type] || ev.event_type, "gray", "mr-1")}
-							<a href="${link}" class="c360-event-title">${esc(ev.title || ev.source_name)}</a>
+							<a href="${esc(link)}" class="c360-event-title">${esc(ev.title || ev.source_name)}</a>
 							${ev.cancelled ? pill(__("Cancelled"), "red", "ml-1") : ""}
 						</div>
 						<div class="small text-muted text-truncate c360-event-summary">${esc(ev.summary || "")}</div>

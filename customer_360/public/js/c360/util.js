@@ -1,13 +1,55 @@
-// Shared helpers for the Customer 360 page and directory.
+// Shared helpers for the Customer 360 page, the directory and the merge tool.
 // Reads go through `get`, which never opens a dialog: a failing panel shows its own error (per-panel isolation).
-// Writes (quick actions) use frappe.xcall, so validation messages appear the standard desk way.
-// Loaded with frappe.require (no build step); shares code through the customer_360.c360 namespace.
+// Writes go through `post`, which shows a failure in a dialog as plain text (see `show_error`).
+// Part of customer_360.bundle.js (built by `bench build`); shares code through the customer_360.c360 namespace.
+//
+// Rendering rule for every file of the bundle: a value from the server or the URL (names, notes, subjects,
+// reasons, messages, model output) reaches the DOM only as text: through esc() inside an HTML template, jQuery
+// .text()/.attr(), or html_to_text() when it is HTML to be read. Never through .html(value), innerHTML or
+// $(value) — even a detached element built that way loads its <img> and fires its onerror.
 frappe.provide("customer_360.c360");
 
 (function () {
 	const API = "customer_360.api.";
 
-	const esc = (value) => frappe.utils.escape_html(value === null || value === undefined ? "" : String(value));
+	const esc = (value) =>
+		frappe.utils.escape_html(value === null || value === undefined ? "" : String(value));
+
+	// The text of an HTML string (a server message, a note, a ToDo description) with its line breaks, without
+	// rendering it: a DOMParser document runs no script and loads no image.
+	function html_to_text(html) {
+		if (html === null || html === undefined || html === "") return "";
+		const doc = new DOMParser().parseFromString(String(html), "text/html");
+		doc.querySelectorAll("script, style, template").forEach((el) => el.remove());
+		doc.querySelectorAll("br").forEach((el) => el.replaceWith("\n"));
+		doc.querySelectorAll("p, div, li, tr, h1, h2, h3, h4, h5, h6").forEach((el) =>
+			el.append("\n")
+		);
+		return doc.body.textContent.replace(/\n{3,}/g, "\n\n").trim();
+	}
+
+	// Plain text (a draft, a briefing) as HTML for an editor or a dialog: escaped, line breaks kept.
+	function text_to_html(text) {
+		return esc(text).replace(/\n/g, "<br>");
+	}
+
+	// A desk URL (/app/... on Frappe v15, /desk/... on v16): Frappe's router builds it, each part encoded.
+	function desk_url(...parts) {
+		return frappe.router.make_url(parts.map((p) => String(p)));
+	}
+
+	// A link target from stored data (a file URL): same-site paths and http(s) only, never javascript: or data:.
+	function safe_href(url) {
+		const value = String(url || "");
+		return /^(\/(?![\/\\])|https?:\/\/)/i.test(value) ? value : "";
+	}
+
+	// Frappe renders page and dialog titles as HTML (page.set_title strips tags, which drops such a name
+	// entirely): give it the escaped text, and the plain text to the browser tab and the tooltip.
+	function set_page_title(page, text) {
+		page.set_title(esc(text), null, false, String(text || ""));
+		page.$title_area?.find(".title-text").attr("title", String(text || ""));
+	}
 
 	const TYPE_LABELS = {
 		money: __("Money"),
@@ -34,34 +76,70 @@ frappe.provide("customer_360.c360");
 
 	class ApiError extends Error {}
 
+	// The server's message(s) of a failed call, as plain text (they may carry HTML such as frappe.bold around
+	// a value the user typed).
 	function server_message(body) {
 		try {
-			const messages = JSON.parse(body._server_messages || "[]").map((m) => JSON.parse(m).message || m);
-			if (messages.length) return messages.map((m) => $("<div>").html(m).text()).join(" ");
+			const messages = JSON.parse(body._server_messages || "[]").map((m) => {
+				try {
+					const parsed = JSON.parse(m);
+					return parsed && typeof parsed === "object" ? parsed.message : parsed;
+				} catch (e) {
+					return m;
+				}
+			});
+			const text = messages.map(html_to_text).filter(Boolean).join(" ");
+			if (text) return text;
 		} catch (e) {
 			// fall through
 		}
-		return body.exception ? String(body.exception).split(":").slice(1).join(":").trim() : null;
+		return body.exception
+			? html_to_text(String(body.exception).split(":").slice(1).join(":").trim())
+			: null;
 	}
 
-	// GET a whitelisted read method; resolves with `message`, rejects with an ApiError carrying the server's text.
-	async function get(method, args = {}) {
+	async function call(http_method, method, args) {
 		const params = new URLSearchParams();
-		for (const [key, value] of Object.entries(args)) {
-			if (value === null || value === undefined || value === "") continue;
+		for (const [key, value] of Object.entries(args || {})) {
+			if (value === null || value === undefined) continue;
+			if (http_method === "GET" && value === "") continue;
 			params.set(key, typeof value === "object" ? JSON.stringify(value) : String(value));
 		}
-		const res = await fetch(`/api/method/${API}${method}?${params}`, {
-			headers: { Accept: "application/json", "X-Frappe-CSRF-Token": frappe.csrf_token },
-			credentials: "same-origin",
-		});
+		const headers = { Accept: "application/json", "X-Frappe-CSRF-Token": frappe.csrf_token };
+		const init = { method: http_method, headers, credentials: "same-origin" };
+		let url = `/api/method/${API}${method}`;
+		if (http_method === "GET") url += `?${params}`;
+		else init.body = params; // sent as application/x-www-form-urlencoded, like frappe.call
+		const res = await fetch(url, init);
 		const body = await res.json().catch(() => ({}));
-		if (!res.ok) throw new ApiError(server_message(body) || __("Request failed ({0})", [res.status]));
+		if (!res.ok) {
+			throw new ApiError(server_message(body) || __("Request failed ({0})", [res.status]));
+		}
 		return body.message;
 	}
 
-	function post(method, args = {}) {
-		return frappe.xcall(API + method, args);
+	// GET a whitelisted read method; resolves with `message`, rejects with an ApiError carrying the server's text.
+	function get(method, args = {}) {
+		return call("GET", method, args);
+	}
+
+	// POST a whitelisted write method. A failure is shown in a dialog as text (not through frappe.xcall, whose
+	// dialog renders the server's message as HTML) and rejects, so a form dialog stays open.
+	async function post(method, args = {}) {
+		try {
+			return await call("POST", method, args);
+		} catch (e) {
+			show_error(e);
+			throw e;
+		}
+	}
+
+	function show_error(e) {
+		frappe.msgprint({
+			title: __("Error"),
+			indicator: "red",
+			message: esc((e && e.message) || __("Something went wrong")),
+		});
 	}
 
 	// Runs `loader($body)` inside a panel; any failure is shown in that panel only.
@@ -93,7 +171,7 @@ frappe.provide("customer_360.c360");
 
 	function money(value, currency) {
 		if (value === null || value === undefined) return masked();
-		return `<span class="c360-amount">${format_currency(value, currency)}</span>`;
+		return `<span class="c360-amount">${esc(format_currency(value, currency))}</span>`;
 	}
 
 	function masked() {
@@ -101,7 +179,7 @@ frappe.provide("customer_360.c360");
 	}
 
 	function form_link(doctype, name, label) {
-		return `<a href="${frappe.utils.get_form_link(doctype, name)}">${esc(label || name)}</a>`;
+		return `<a href="${esc(frappe.utils.get_form_link(doctype, name))}">${esc(label || name)}</a>`;
 	}
 
 	function empty(text) {
@@ -109,50 +187,45 @@ frappe.provide("customer_360.c360");
 	}
 
 	function pill(label, color = "gray", cls = "") {
-		return `<span class="indicator-pill ${esc(color)} small ${cls}">${esc(label)}</span>`;
+		return `<span class="indicator-pill ${esc(color)} small ${esc(cls)}">${esc(label)}</span>`;
 	}
 
 	function table(columns, rows) {
 		if (!rows.length) return empty(__("Nothing here yet."));
-		const head = columns.map((c) => `<th class="${c.cls || ""}">${esc(c.label)}</th>`).join("");
+		const head = columns
+			.map((c) => `<th class="${c.cls || ""}">${esc(c.label)}</th>`)
+			.join("");
 		const body = rows
-			.map((r) => `<tr>${columns.map((c) => `<td class="${c.cls || ""}">${c.html(r)}</td>`).join("")}</tr>`)
+			.map(
+				(r) =>
+					`<tr>${columns.map((c) => `<td class="${c.cls || ""}">${c.html(r)}</td>`).join("")}</tr>`
+			)
 			.join("");
 		return `<div class="table-responsive"><table class="table table-sm c360-table"><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table></div>`;
 	}
 
-	let styled = false;
-	function add_styles() {
-		if (styled) return;
-		styled = true;
-		$("<style id='c360-styles'>").text(`
-			.c360-header { display: flex; flex-wrap: wrap; gap: 16px; align-items: center; }
-			.c360-header-main { flex: 1 1 320px; min-width: 0; }
-			.c360-badges .indicator-pill { margin-right: 4px; }
-			.c360-gauge { width: 96px; text-align: center; }
-			.c360-gauge svg { width: 96px; height: 56px; }
-			.c360-tabs { overflow-x: auto; flex-wrap: nowrap; white-space: nowrap; scrollbar-width: thin; }
-			.c360-tabs .nav-link { padding: 6px 12px; }
-			.c360-quick-actions { display: flex; flex-wrap: wrap; gap: 6px; }
-			.c360-figures { display: grid; grid-template-columns: repeat(auto-fill, minmax(160px, 1fr)); gap: 10px; }
-			.c360-figure { border: 1px solid var(--border-color); border-radius: var(--border-radius); padding: 8px 10px; }
-			.c360-figure .c360-figure-label { color: var(--text-muted); font-size: var(--text-sm); }
-			.c360-figure .c360-figure-value { font-size: var(--text-lg); font-weight: 600; }
-			.c360-event-detail { display: none; background: var(--subtle-fg); border-radius: var(--border-radius); }
-			.c360-event.expanded .c360-event-detail { display: block; }
-			.c360-event .c360-toggle { cursor: pointer; }
-			.c360-event.c360-new { animation: c360-flash 2s ease-out; }
-			@keyframes c360-flash { from { background: var(--yellow-highlight-color, #fff7d6); } to { background: transparent; } }
-			.c360-grid-2 { display: grid; grid-template-columns: repeat(auto-fit, minmax(300px, 1fr)); gap: 12px; }
-			.c360-note.pinned { border-left: 3px solid var(--primary); padding-left: 8px; }
-			.c360-dir-row { cursor: pointer; }
-			@media (max-width: 640px) {
-				.c360-timeline-toolbar .c360-search, .c360-timeline-toolbar .c360-dates { max-width: none !important; width: 100%; }
-				.c360-event .c360-event-side { min-width: 80px !important; }
-				.c360-gauge { width: 72px; }
-			}
-		`).appendTo(document.head);
-	}
-
-	Object.assign(customer_360.c360, { API, esc, TYPE_LABELS, NOTE_SCOPE_LABELS, ApiError, get, post, in_panel, when, date, money, masked, form_link, empty, pill, table, add_styles });
+	Object.assign(customer_360.c360, {
+		API,
+		esc,
+		html_to_text,
+		text_to_html,
+		desk_url,
+		safe_href,
+		set_page_title,
+		TYPE_LABELS,
+		NOTE_SCOPE_LABELS,
+		ApiError,
+		get,
+		post,
+		show_error,
+		in_panel,
+		when,
+		date,
+		money,
+		masked,
+		form_link,
+		empty,
+		pill,
+		table,
+	});
 })();
