@@ -120,32 +120,109 @@ def seed_demo(context, customers=50, force=False):
 @pass_context
 def seed_scale(context, customers=2000, events=100_000, invoices=10_000):
 	"""Bulk benchmark data: a portfolio and one whale customer with a long, ledger-posting history."""
-	with connected(context):
+	with connected(context) as frappe:
 		from customer_360 import indexer
 		from customer_360.seed.scale import seed_scale as run
 
 		result = run(customers=customers, events=events, invoices=invoices)
 		click.echo(f"seeded in {result['seconds']} s: " + json.dumps(result, default=str))
-		totals = indexer.backfill(progress=False, workers=indexer.DEFAULT_WORKERS)
+		for attempt in range(1, 4):
+			try:
+				totals = indexer.backfill(progress=False, workers=indexer.DEFAULT_WORKERS)
+				break
+			except frappe.QueryDeadlockError as e:  # the lanes can deadlock on the index; backfill resumes
+				frappe.db.rollback()
+				click.echo(f"backfill attempt {attempt}: {e}; resuming", err=True)
+		else:
+			raise SystemExit("backfill deadlocked three times; run `customer-360 backfill` to resume")
 		click.echo(f"indexed {totals['events']} events in {totals['seconds']} s")
 
 
 @customer_360.command("benchmark")
 @click.option("--runs", default=5, show_default=True, help="Timed runs per figure (medians are printed).")
-@click.option("--url", default=None, help="Base URL of the running bench, for the concurrent HTTP figure.")
-@click.option("--password", default="admin", show_default=True, help="Administrator password for --url.")
+@click.option(
+	"--url",
+	default=None,
+	help="Base URL (127.0.0.1) of a running server for the HTTP and browser rows; default: start gunicorn"
+	" with the bench's gunicorn_workers on a free port, stopped when done.",
+)
+@click.option(
+	"--password", default="admin", show_default=True, help="Administrator password (HTTP, browser)."
+)
 @click.option(
 	"--merge-docs", default=10_000, show_default=True, help="Documents of the merged customer; 0 skips."
 )
+@click.option(
+	"--rows",
+	default=",".join(("backfill", "timeline", "money", "submit", "health", "merge", "http", "browser")),
+	show_default=True,
+	help="Comma-separated rows to measure.",
+)
+@click.option("--clients", default=20, show_default=True, help="Concurrent HTTP clients.")
+@click.option(
+	"--requests", "requests_per_client", default=25, show_default=True, help="Requests per client and pass."
+)
+@click.option("--max-seconds", default=180, show_default=True, help="Time limit of one HTTP pass.")
+@click.option("--browser-runs", default=3, show_default=True, help="Browser runs per view (median).")
+@click.option(
+	"--browser-timeout", default=60, show_default=True, help="Seconds before a view counts as never ready."
+)
+@click.option("--save", default=None, help="Also write the results as JSON to this file (benchmark-table).")
 @pass_context
-def benchmark_all(context, runs=5, url=None, password="admin", merge_docs=10_000):
+def benchmark_all(
+	context,
+	runs=5,
+	url=None,
+	password="admin",
+	merge_docs=10_000,
+	rows="",
+	clients=20,
+	requests_per_client=25,
+	max_seconds=180,
+	browser_runs=3,
+	browser_timeout=60,
+	save=None,
+):
 	"""Every performance figure next to its anchor, measured in the same run on the same data."""
 	with connected(context):
 		from customer_360.perf import run
 
-		results = run.run_all(runs=runs, url=url, merge_docs=merge_docs, password=password)
+		wanted = tuple(r.strip() for r in rows.split(",") if r.strip())
+		unknown = set(wanted) - set(run.ROWS)
+		if unknown:
+			raise click.BadParameter(f"unknown rows {sorted(unknown)}; choose from {', '.join(run.ROWS)}")
+		results = run.run_all(
+			runs=runs,
+			url=url,
+			merge_docs=merge_docs,
+			password=password,
+			rows=wanted,
+			clients=clients,
+			requests_per_client=requests_per_client,
+			max_seconds=max_seconds,
+			browser_runs=browser_runs,
+			browser_timeout=browser_timeout,
+		)
 		run.print_table(results)
+		click.echo("")
+		click.echo(run.markdown_table(results))
 		click.echo(json.dumps(results, default=str))
+		if save:
+			with open(save, "w") as f:
+				json.dump(results, f, default=str, indent=1)
+
+
+@customer_360.command("benchmark-table")
+@click.argument("files", nargs=-1, required=True)
+def benchmark_table(files):
+	"""One Markdown table, side by side, from results saved by `benchmark --save` (a v15 and a v16 bench)."""
+	from customer_360.perf.run import side_by_side
+
+	results = []
+	for path in files:
+		with open(path) as f:
+			results.append(json.load(f))
+	click.echo(side_by_side(results))
 
 
 @customer_360.command("benchmark-merge")

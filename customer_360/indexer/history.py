@@ -7,6 +7,7 @@ from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
 
 import frappe
 
+from customer_360.indexer.live import retrying_deadlocks
 from customer_360.indexer.store import (
 	BATCH,
 	build_events,
@@ -58,10 +59,12 @@ def _backfill_batch_sql(source: Source, after: str) -> tuple[int, str | None]:
 	if not rows:
 		return 0, None
 	upto = rows[-1]
-	write_events_sql(
-		source,
-		lambda c: f"{c} > %(after)s and {c} <= %(upto)s",
-		{"after": after, "upto": upto},
+	retrying_deadlocks(
+		lambda: write_events_sql(
+			source,
+			lambda c: f"{c} > %(after)s and {c} <= %(upto)s",
+			{"after": after, "upto": upto},
+		)
 	)
 	return len(rows), upto
 

@@ -28,15 +28,21 @@ def index_documents(items: Iterable[Iterable[str]]) -> int:
 	with a deadlock. The aborted transaction rolled back completely and the rows are a pure function of the
 	source documents, so it is simply done again (a lost job would leave the timeline short until reconcile)."""
 	items = [tuple(item) for item in items]
+	return retrying_deadlocks(lambda: _index_documents(items))
+
+
+def retrying_deadlocks(write):
+	"""Runs `write` (one transaction's worth of index writes) again after a deadlock, with a short backoff:
+	MariaDB rolled the aborted transaction back completely, and what it writes is a pure function of the
+	source rows. The backfill's lanes meet the same gap locks as live jobs do."""
 	for attempt in range(1, DEADLOCK_RETRIES + 1):
 		try:
-			return _index_documents(items)
+			return write()
 		except frappe.QueryDeadlockError:
 			frappe.db.rollback()
 			if attempt == DEADLOCK_RETRIES:
 				raise
 			time.sleep(random.uniform(0.05, 0.25) * attempt)
-	return 0
 
 
 def _index_documents(items: list[tuple[str, str]]) -> int:
