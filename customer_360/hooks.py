@@ -15,6 +15,7 @@ before_uninstall = "customer_360.install.before_uninstall"
 
 # The "Customer 360" button (and later badges) on the Customer form.
 doctype_js = {"Customer": ["public/js/customer.js", "public/js/customer_duplicates.js"]}
+boot_session = "customer_360.boot.boot_session"
 
 # run-tests: complete ERPNext's setup (company, fiscal year, chart of accounts) on a fresh site.
 before_tests = "customer_360.tests.fixtures.before_tests"

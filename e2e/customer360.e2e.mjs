@@ -336,6 +336,86 @@ export const tests = {
 		}
 	},
 
+	async "the page's lists come from the server's boot info; next steps only from the server's rules"(
+		ctx
+	) {
+		const { customer } = await seed(ctx);
+		// An administrator of its own: loading the desk gives a session a CSRF token, which the shared admin
+		// context's API calls do not send.
+		const { context, page } = await as(ctx, {
+			email: "Administrator",
+			password: ctx.adminPassword,
+		});
+		try {
+			await open360(page, customer, "overview");
+			const boot = await page.evaluate(() => frappe.boot.customer_360);
+			assert.ok(boot, "frappe.boot.customer_360 is missing (hook boot_session)");
+			const values = (name) => boot[name].map((i) => i.value);
+			assert.ok(values("event_types").includes("task"));
+			assert.ok(values("note_scopes").includes("internal"));
+			assert.ok(boot.flag_types.some((f) => f.value === "manual_flag" && f.manual));
+
+			// Suggested next steps: the server's suggestions (or the empty text), no hint made up by the page.
+			const next = page.locator(".c360-ov-next");
+			await next
+				.locator(".c360-suggestions, .c360-empty")
+				.first()
+				.waitFor({ timeout: 30000 });
+			assert.equal(await next.locator(".c360-next-step").count(), 0);
+			const blocks = await next.evaluate((el) =>
+				[...el.children].map((c) => /\bc360-(suggestions|empty)\b/.test(c.className))
+			);
+			assert.deepEqual(
+				blocks,
+				[true],
+				"the next steps block holds one server list or the empty text"
+			);
+			// "Activity" counts the server's activity types: the total is the sum of the figures by type.
+			const figure = async (cls) => {
+				const value = page.locator(`.c360-ov-figures .${cls} .c360-figure-value`);
+				return (await value.count()) ? Number((await value.textContent()).trim()) : 0;
+			};
+			let sum = 0;
+			for (const type of boot.activity_event_types) sum += await figure(`c360-fig-${type}`);
+			assert.equal(await figure("c360-fig-activity"), sum);
+
+			// The dialogs offer exactly the server's values.
+			const dialog = page.locator(".modal.show");
+			const optionsOf = async (field) => {
+				const select = dialog.locator(`[data-fieldname=${field}] select`);
+				await select.waitFor({ timeout: 15000 });
+				return select.evaluate((el) =>
+					[...el.options].map((o) => o.value).filter(Boolean)
+				);
+			};
+			await page.locator(".c360-action-log-interaction").click();
+			assert.deepEqual(await optionsOf("interaction_type"), values("interaction_types"));
+			await dialog.locator(".btn-modal-close").click();
+			await dialog.waitFor({ state: "hidden" });
+			await page.locator(".c360-action-raise-flag").click();
+			const flags = await optionsOf("flag_type");
+			assert.deepEqual([...flags].sort(), [...values("flag_types")].sort());
+			assert.ok(
+				boot.flag_types.find((f) => f.value === flags[0]).manual,
+				"manual types first"
+			);
+			await dialog.locator(".btn-modal-close").click();
+			await dialog.waitFor({ state: "hidden" });
+
+			// Timeline chips carry the server's label, translated.
+			await page.locator(".c360-tab[data-tab=timeline]").click();
+			const chip = page.locator(".c360-tab-timeline .c360-chip[data-type=task]");
+			await chip.waitFor({ timeout: 30000 });
+			const label = await page.evaluate(
+				(b) => __(b.event_types.find((t) => t.value === "task").label),
+				boot
+			);
+			assert.ok((await chip.textContent()).includes(label), `chip label is not ${label}`);
+		} finally {
+			await context.close();
+		}
+	},
+
 	async "live update: an event written server-side appears on the open page without a reload"(
 		ctx
 	) {

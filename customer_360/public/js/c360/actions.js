@@ -4,29 +4,8 @@
 frappe.provide("customer_360.c360");
 
 (function () {
-	const { NOTE_SCOPE_LABELS, esc, get, post, text_to_html } = customer_360.c360;
-
-	const INTERACTION_TYPES = [
-		"call",
-		"visit",
-		"email",
-		"sms",
-		"showroom visit",
-		"meeting",
-		"demo",
-		"follow up",
-		"other",
-	];
-	const FLAG_TYPES = [
-		"manual_flag",
-		"abusive_behavior",
-		"overdue_payment",
-		"frequent_refunds",
-		"discount_dependency",
-		"frequent_claims",
-		"delivery_failures",
-		"cancellation_pattern",
-	];
+	const { esc, get, options_of, post, scope_label, text_to_html, vocabulary } =
+		customer_360.c360;
 
 	// Frappe's composer looks up an Email Account signature, which roles without Email Account read (sales, for
 	// one) are refused with an error dialog; for them the user's own signature (or none) is the signature.
@@ -86,7 +65,7 @@ frappe.provide("customer_360.c360");
 						reqd: 1,
 						options: scopes.map((s) => ({
 							value: s,
-							label: NOTE_SCOPE_LABELS[s] || s,
+							label: scope_label(s),
 						})),
 						default: scopes.includes("internal") ? "internal" : scopes[0],
 					},
@@ -119,10 +98,7 @@ frappe.provide("customer_360.c360");
 						label: __("Type"),
 						reqd: 1,
 						default: "call",
-						options: INTERACTION_TYPES.map((t) => ({
-							value: t,
-							label: __(frappe.utils.to_title_case(t)),
-						})),
+						options: options_of("interaction_types"),
 					},
 					{
 						fieldname: "interaction_time",
@@ -198,6 +174,7 @@ frappe.provide("customer_360.c360");
 		}
 
 		raise_flag() {
+			const flag_types = vocabulary("flag_types");
 			const d = new frappe.ui.Dialog({
 				title: __("Raise risk flag"),
 				fields: [
@@ -207,10 +184,11 @@ frappe.provide("customer_360.c360");
 						label: __("Type"),
 						reqd: 1,
 						default: "manual_flag",
-						options: FLAG_TYPES.map((t) => ({
-							value: t,
-							label: __(frappe.utils.to_title_case(t.replace(/_/g, " "))),
-						})),
+						// The judgements only a person makes first, then the types the rules also raise.
+						options: options_of("flag_types", [
+							...flag_types.filter((t) => t.manual),
+							...flag_types.filter((t) => !t.manual),
+						]),
 					},
 					{ fieldname: "reason", fieldtype: "Small Text", label: __("Reason"), reqd: 1 },
 					{ fieldname: "expires_on", fieldtype: "Date", label: __("Expires on") },

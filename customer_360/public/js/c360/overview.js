@@ -1,12 +1,12 @@
 // Overview tab: key figures the user may see, recent activity, open and overdue tasks, invoices due soon and
-// suggested next steps. Each block loads on its own: a failure shows in that block only.
+// the server's suggested next steps (customer_360.next_steps: the one rule engine; the page adds no rule of its
+// own). Each block loads on its own: a failure shows in that block only.
 // Part of customer_360.bundle.js; shares code through the customer_360.c360 namespace.
 frappe.provide("customer_360.c360");
 
 (function () {
 	const {
 		EventList,
-		TYPE_LABELS,
 		date,
 		empty,
 		esc,
@@ -16,6 +16,8 @@ frappe.provide("customer_360.c360");
 		in_panel,
 		money,
 		pill,
+		type_label,
+		vocabulary,
 	} = customer_360.c360;
 
 	async function load_overview($body, page) {
@@ -31,7 +33,7 @@ frappe.provide("customer_360.c360");
 					${page.caps.see_finance ? `<div><h6 class="text-muted">${__("Invoices due soon")}</h6><div class="c360-ov-due"></div></div>` : ""}
 				</div>
 			</div>`);
-		const facts = {};
+		let money_facts = null;
 		const blocks = [
 			in_panel($body.find(".c360-ov-figures"), async ($b) => {
 				const since = frappe.datetime.add_days(frappe.datetime.get_today(), -90);
@@ -41,14 +43,11 @@ frappe.provide("customer_360.c360");
 						? get("overview.get_money", { customer })
 						: Promise.resolve(null),
 				]);
-				facts.counts_90 = recent.counts || {};
-				facts.money = m;
-				$b.html(figures(facts.counts_90, m));
+				money_facts = m;
+				$b.html(figures(recent.counts || {}, m));
 			}),
 			in_panel($body.find(".c360-ov-tasks"), async ($b) => {
-				const t = await get("interactions.get_tasks", { customer });
-				facts.tasks = t;
-				$b.html(tasks(t));
+				$b.html(tasks(await get("interactions.get_tasks", { customer })));
 			}),
 			in_panel($body.find(".c360-ov-recent"), async ($b) => {
 				$b.empty();
@@ -63,30 +62,17 @@ frappe.provide("customer_360.c360");
 				);
 				$b.append($all);
 			}),
+			in_panel($body.find(".c360-ov-next"), async ($b) => {
+				const r = await get("next_steps.get_suggestions", { customer });
+				if ((r.suggestions || []).length)
+					$b.empty().append(suggestion_list(r.suggestions, page));
+				else $b.html(empty(__("Nothing pressing. Good time for a check-in.")));
+			}),
 		];
-		if (page.caps.see_risk) {
-			blocks.push(
-				get("risk.get_flags", { customer })
-					.then((r) => (facts.flags = r.flags || []))
-					.catch(() => null),
-				get("health.get_health", { customer })
-					.then((h) => (facts.health = h))
-					.catch(() => null)
-			);
-		}
 		await Promise.all(blocks);
 		if (page.caps.see_finance) {
-			in_panel($body.find(".c360-ov-due"), async ($b) => $b.html(due_soon(facts.money)));
+			in_panel($body.find(".c360-ov-due"), async ($b) => $b.html(due_soon(money_facts)));
 		}
-		in_panel($body.find(".c360-ov-next"), async ($b) => {
-			const r = await get("next_steps.get_suggestions", { customer });
-			const hints = next_steps(facts, page);
-			$b.empty()
-				.append(suggestion_list(r.suggestions || [], page))
-				.append(hints);
-			if (!(r.suggestions || []).length && !hints)
-				$b.html(empty(__("Nothing pressing. Good time for a check-in.")));
-		});
 	}
 
 	// The server's rules (customer_360.next_steps): each with its reason and evidence, one click to a ToDo,
@@ -159,11 +145,14 @@ frappe.provide("customer_360.c360");
 
 	function figures(counts, m) {
 		const out = [];
-		const total = Object.values(counts).reduce((a, b) => a + b, 0);
+		// Activity as the server defines it (core.definitions.ACTIVITY_EVENT_TYPES, via the boot info): the
+		// customer-facing types, the ones that decide dormancy too.
+		const types = vocabulary("activity_event_types");
+		const total = types.reduce((sum, type) => sum + (counts[type] || 0), 0);
 		out.push(figure(__("Activity, last 90 days"), esc(total), "c360-fig-activity"));
-		for (const type of ["sales", "money", "support", "message", "interaction"]) {
+		for (const type of types) {
 			if (counts[type])
-				out.push(figure(TYPE_LABELS[type], esc(counts[type]), `c360-fig-${type}`));
+				out.push(figure(type_label(type), esc(counts[type]), `c360-fig-${type}`));
 		}
 		for (const c of (m && m.companies) || []) {
 			if (c.error || c.masked) continue;
@@ -224,38 +213,6 @@ frappe.provide("customer_360.c360");
 					<span class="float-right">${money(inv.outstanding_amount, inv.currency)}</span></div>`
 			)
 			.join("");
-	}
-
-	// Rules of thumb over what the page already loaded; each suggestion is one click away.
-	function next_steps(f, page) {
-		const steps = [];
-		if (f.tasks?.overdue)
-			steps.push([__("Follow up {0} overdue task(s)", [f.tasks.overdue]), null]);
-		if (f.flags?.length)
-			steps.push([__("Review {0} active risk flag(s)", [f.flags.length]), "risk"]);
-		if (f.health?.signals?.dormant)
-			steps.push([__("Dormant customer: plan a re-engagement"), "interactions"]);
-		for (const item of (f.health?.signals?.expansion || []).slice(0, 2)) {
-			steps.push([
-				__("Suggest {0}: similar customers buy it", [
-					item.item_name || item.item_code || item,
-				]),
-				"quotes",
-			]);
-		}
-		if (f.health?.signals?.repurchase_rhythm?.late)
-			steps.push([__("A repeat order is late"), "quotes"]);
-		if (!steps.length) return "";
-		const $list = $(`<div></div>`);
-		for (const [text, tab] of steps) {
-			const $s = $(
-				`<div class="py-1 border-bottom small c360-next-step">→ ${esc(text)}</div>`
-			).appendTo($list);
-			if (tab && page.tabs[tab]) {
-				$s.css("cursor", "pointer").on("click", () => page.activate(tab));
-			}
-		}
-		return $list;
 	}
 
 	Object.assign(customer_360.c360, { load_overview });

@@ -4,7 +4,6 @@ frappe.provide("customer_360.c360");
 
 (function () {
 	const {
-		NOTE_SCOPE_LABELS,
 		date,
 		desk_url,
 		empty,
@@ -15,6 +14,7 @@ frappe.provide("customer_360.c360");
 		pill,
 		post,
 		safe_href,
+		scope_label,
 		table,
 		when,
 	} = customer_360.c360;
@@ -28,7 +28,7 @@ frappe.provide("customer_360.c360");
 			<div class="d-flex flex-wrap align-items-center mb-3" style="gap: 6px">
 				<select class="form-control form-control-sm c360-note-scope-filter" style="max-width: 200px">
 					<option value="">${__("All scopes I may read")}</option>
-					${r.writable_scopes.map((s) => `<option value="${esc(s)}">${esc(NOTE_SCOPE_LABELS[s] || s)}</option>`).join("")}
+					${r.writable_scopes.map((s) => `<option value="${esc(s)}">${esc(scope_label(s))}</option>`).join("")}
 				</select>
 				<div class="c360-tags">${r.tags.map((t) => pill(t, "blue", "mr-1")).join("")}</div>
 				<button class="btn btn-xs btn-primary ml-auto c360-notes-add">${__("Add note")}</button>
@@ -50,7 +50,7 @@ frappe.provide("customer_360.c360");
 				<div class="c360-note py-2 border-bottom ${n.pinned ? "pinned" : ""}" data-name="${esc(n.name)}" data-scope="${esc(n.scope)}">
 					<div class="small mb-1">
 						${n.pinned ? pill(__("Pinned"), "blue", "mr-1 c360-pinned") : ""}
-						${pill(NOTE_SCOPE_LABELS[n.scope] || n.scope, "gray", "mr-1 c360-note-scope")}
+						${pill(scope_label(n.scope), "gray", "mr-1 c360-note-scope")}
 						<span class="text-muted">${esc(n.author_name || n.author)} · ${when(n.creation)}</span>
 						<span class="float-right">
 							<button class="btn btn-xs btn-link c360-note-pin">${n.pinned ? __("Unpin") : __("Pin")}</button>

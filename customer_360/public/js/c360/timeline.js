@@ -4,7 +4,7 @@
 frappe.provide("customer_360.c360");
 
 (function () {
-	const { TYPE_LABELS, esc, form_link, get, masked, pill, when } = customer_360.c360;
+	const { esc, form_link, get, masked, pill, type_label, when } = customer_360.c360;
 
 	class EventList {
 		// opts: customer, types (fixed event types), keep (client-side row filter), toolbar (chips/search/dates),
@@ -157,7 +157,7 @@ frappe.provide("customer_360.c360");
 				if (!n && !this.chosen_types.includes(type)) return;
 				const active = this.chosen_types.includes(type);
 				$(`<button class="btn btn-xs ${active ? "btn-primary" : "btn-default"} c360-chip" data-type="${esc(type)}">
-						${esc(TYPE_LABELS[type] || type)} <span class="c360-chip-count">${esc(n)}</span>
+						${esc(type_label(type))} <span class="c360-chip-count">${esc(n)}</span>
 					</button>`)
 					.on("click", () => {
 						this.chosen_types = active
@@ -205,7 +205,7 @@ frappe.provide("customer_360.c360");
 				<div class="d-flex c360-toggle" title="${esc(__("Show details"))}">
 					<div class="flex-grow-1" style="min-width: 0">
 						<div class="text-truncate">
-							${pill(TYPE_LABELS[ev.event_type] || ev.event_type, "gray", "mr-1")}
+							${pill(type_label(ev.event_type), "gray", "mr-1")}
 							<a href="${esc(link)}" class="c360-event-title">${esc(ev.title || ev.source_name)}</a>
 							${ev.cancelled ? pill(__("Cancelled"), "red", "ml-1") : ""}
 						</div>

@@ -51,28 +51,25 @@ frappe.provide("customer_360.c360");
 		page.$title_area?.find(".title-text").attr("title", String(text || ""));
 	}
 
-	const TYPE_LABELS = {
-		money: __("Money"),
-		sales: __("Sales"),
-		support: __("Support"),
-		message: __("Messages"),
-		note: __("Notes"),
-		interaction: __("Interactions"),
-		task: __("Tasks"),
-		file: __("Files"),
-		system: __("System"),
-	};
+	// The server's vocabularies (customer_360/boot.py puts them in frappe.boot.customer_360): each list holds
+	// {value, label} in the server's order, the label in English, translated here. The page keeps no copy.
+	function vocabulary(name) {
+		return ((frappe.boot && frappe.boot.customer_360) || {})[name] || [];
+	}
 
-	const NOTE_SCOPE_LABELS = {
-		internal: __("Internal"),
-		sales: __("Sales"),
-		branch: __("Branch"),
-		support: __("Support"),
-		finance: __("Finance"),
-		fulfillment: __("Fulfillment"),
-		restricted: __("Restricted"),
-		customer: __("Customer (portal)"),
-	};
+	// The translated label of a value of a vocabulary (the value itself when the server does not know it).
+	function label_of(name, value) {
+		const item = vocabulary(name).find((i) => i.value === value);
+		return item ? __(item.label) : String(value === null || value === undefined ? "" : value);
+	}
+
+	// A vocabulary as Select options: [{value, label}] with the labels translated.
+	function options_of(name, items = vocabulary(name)) {
+		return items.map((i) => ({ value: i.value, label: __(i.label) }));
+	}
+
+	const type_label = (type) => label_of("event_types", type);
+	const scope_label = (scope) => label_of("note_scopes", scope);
 
 	class ApiError extends Error {}
 
@@ -212,8 +209,11 @@ frappe.provide("customer_360.c360");
 		desk_url,
 		safe_href,
 		set_page_title,
-		TYPE_LABELS,
-		NOTE_SCOPE_LABELS,
+		vocabulary,
+		label_of,
+		options_of,
+		type_label,
+		scope_label,
 		ApiError,
 		get,
 		post,
