@@ -4,6 +4,7 @@
 import assert from "node:assert/strict";
 import { copyFileSync, mkdirSync } from "node:fs";
 import {
+	ALL_TABS,
 	api,
 	deskPattern,
 	deskUrl,
@@ -20,19 +21,6 @@ import {
 const RATE = 86421.37;
 const NEEDLES = ["86421.37", "86,421.37", "86.421,37", "86 421,37"];
 const TASKS = 35; // more than one timeline page (30) of events
-const ALL_TABS = [
-	"overview",
-	"timeline",
-	"money",
-	"quotes",
-	"service",
-	"notes",
-	"interactions",
-	"referrals",
-	"risk",
-	"files",
-	"audit",
-];
 
 let seeded;
 function seed(ctx) {

@@ -223,3 +223,18 @@ export async function settledCounts(admin, customer, { timeout = 180000, gap = 1
 		`no quiet moment in ${timeout} ms: ${busy ? `jobs still busy: ${busy}` : `counts still moving: ${JSON.stringify(counts)}`}`
 	);
 }
+
+// The 360 page's tabs, in order, for a user who may see all of them.
+export const ALL_TABS = [
+	"overview",
+	"timeline",
+	"money",
+	"quotes",
+	"service",
+	"notes",
+	"interactions",
+	"referrals",
+	"risk",
+	"files",
+	"audit",
+];

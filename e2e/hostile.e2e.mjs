@@ -6,7 +6,15 @@
 // also carry ENCODED: the same tag as entities, which the sanitizer keeps and a careless renderer decodes back
 // into a tag. URLs are not sanitized at all: the server echoes them in its messages.
 import assert from "node:assert/strict";
-import { api, deskUrl, login, makeCustomer, open360, settledCounts } from "./helpers.mjs";
+import {
+	ALL_TABS,
+	api,
+	deskUrl,
+	login,
+	makeCustomer,
+	open360,
+	settledCounts,
+} from "./helpers.mjs";
 
 const HOSTILE = "<img src=x onerror=window.__x=1>";
 // With a quote, for attributes. Not in URL paths: Frappe's own router builds a selector from the path and fails.
@@ -14,19 +22,6 @@ const HOSTILE_2 = `"><svg onload=window.__x=2>`;
 const HOSTILE_PATH = "<svg/onload=window.__x=4>";
 const ENCODED = "&lt;img src=x onerror=window.__x=3&gt;";
 const DECODED = "<img src=x onerror=window.__x=3>";
-const ALL_TABS = [
-	"overview",
-	"timeline",
-	"money",
-	"quotes",
-	"service",
-	"notes",
-	"interactions",
-	"referrals",
-	"risk",
-	"files",
-	"audit",
-];
 const REPORTS = [
 	"Customer Health Distribution",
 	"Customer Health Trend",

@@ -21,8 +21,8 @@ from customer_360.facts.merges import resolve_customer
 from customer_360.merge import access, job, request, state
 from customer_360.merge import duplicates as dups
 from customer_360.merge import preview as merge_preview
-from customer_360.merge.access import show
 from customer_360.merge.undo import queue as queue_undo
+from customer_360.messages import bold
 from customer_360.permissions import check_capability, has_capability
 
 LOG = job.LOG
@@ -197,5 +197,5 @@ def resolve(customer: str) -> dict:
 	if target == customer:
 		request.check_read(customer)  # it exists: "not permitted" unless readable, as everywhere
 	elif not target or not access.customer_allows(target, "read"):
-		frappe.throw(_("Customer {0} does not exist.").format(show(customer)), frappe.DoesNotExistError)
+		frappe.throw(_("Customer {0} does not exist.").format(bold(customer)), frappe.DoesNotExistError)
 	return {"customer": customer, "resolved": target, "merged": target != customer}

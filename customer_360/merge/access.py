@@ -21,15 +21,11 @@ from frappe.utils import escape_html
 from customer_360.compat import NO_OBJECTION
 from customer_360.core.capabilities import CAN_MERGE
 from customer_360.merge.log import LOG, LOSER, log_customers
+from customer_360.messages import bold
 from customer_360.permissions import has_capability
 
 SURVIVOR_RIGHTS = ("read", "write")
 LOSER_RIGHTS = ("read", "write", "delete")
-
-
-def show(value) -> str:
-	"""A user-supplied value inside a server message: escaped, then bold."""
-	return frappe.bold(escape_html(str(value)))
 
 
 def _snapshot_doc(snapshot: str | None, name: str):
@@ -72,13 +68,13 @@ def check_merge_rights(survivor: str, losers: list[str], snapshots: dict | None 
 		missing = missing_rights(name, rights, snapshot=snapshots.get(name))
 		if "read" in missing:
 			frappe.throw(
-				_("You do not have permission to view customer {0}.").format(show(name)),
+				_("You do not have permission to view customer {0}.").format(bold(name)),
 				frappe.PermissionError,
 			)
 		if missing:
 			frappe.throw(
 				_("Merging needs {0} permission on customer {1}.").format(
-					", ".join(_(p) for p in missing), show(name)
+					", ".join(_(p) for p in missing), bold(name)
 				),
 				frappe.PermissionError,
 				title=_("Not permitted"),

@@ -17,6 +17,7 @@ from frappe import _
 from frappe.utils import escape_html
 
 from customer_360.core.merge_plan import LOCK_PREFIX, lock_keys
+from customer_360.messages import bold
 
 TTL = 3600
 
@@ -56,7 +57,7 @@ def acquire(customers: Iterable[str], owner: str, ttl: int = TTL) -> None:
 		busy = sorted(locked(customers))
 		frappe.throw(
 			_("Already being merged or unmerged: {0}. Try again when that finishes.").format(
-				", ".join(frappe.bold(escape_html(b)) for b in busy)
+				", ".join(bold(b) for b in busy)
 			),
 			frappe.ValidationError,
 			title=_("Customer busy"),

@@ -16,8 +16,8 @@ from customer_360.core.merge_plan import MergeError, request_shape, resolve_fiel
 from customer_360.facts.merges import merged_into, resolve_customer
 from customer_360.merge import access, state
 from customer_360.merge import customer as cust
-from customer_360.merge.access import show
 from customer_360.merge.log import LOG
+from customer_360.messages import bold
 
 MAX_LOSERS = 20
 # Longest customer name Frappe stores (varchar 140), and the most text a list or choices may be sent as.
@@ -30,10 +30,10 @@ def check_read(customer: str) -> None:
 	if not customer or not isinstance(customer, str):
 		frappe.throw(_("A customer is required."), frappe.ValidationError)
 	if len(customer) > MAX_NAME or not frappe.db.exists("Customer", customer):
-		frappe.throw(_("Customer {0} does not exist.").format(show(customer)), frappe.DoesNotExistError)
+		frappe.throw(_("Customer {0} does not exist.").format(bold(customer)), frappe.DoesNotExistError)
 	if not access.customer_allows(customer, "read"):
 		frappe.throw(
-			_("You do not have permission to view customer {0}.").format(show(customer)),
+			_("You do not have permission to view customer {0}.").format(bold(customer)),
 			frappe.PermissionError,
 		)
 
@@ -76,20 +76,20 @@ def _names(value) -> list[str]:
 def _merge_error(e: MergeError) -> str:
 	"""The core's refusal, in the reader's language, every customer name escaped."""
 	p = e.params
-	names = lambda key: ", ".join(show(n) for n in p.get(key) or ())  # noqa: E731
+	names = lambda key: ", ".join(bold(n) for n in p.get(key) or ())  # noqa: E731
 	if e.code == "no_survivor":
 		return _("Choose the customer that survives the merge.")
 	if e.code == "no_losers":
 		return _("Choose at least one duplicate to merge into the survivor.")
 	if e.code == "itself":
-		return _("Cannot merge customer {0} into itself.").format(show(p["customer"]))
+		return _("Cannot merge customer {0} into itself.").format(bold(p["customer"]))
 	if e.code == "too_many":
 		return _("Merge at most {0} duplicates at a time.").format(p["limit"])
 	if e.code == "unknown":
 		return _("Unknown customer: {0} does not exist.").format(names("customers"))
 	if e.code == "disabled":
 		return _("The surviving customer {0} is disabled; enable it or choose another survivor.").format(
-			show(p["customer"])
+			bold(p["customer"])
 		)
 	if e.code == "busy":
 		return _("Already being merged or unmerged: {0}. Try again when that finishes.").format(
@@ -101,7 +101,7 @@ def _merge_error(e: MergeError) -> str:
 		)
 	if e.code == "not_merged":
 		return _("Invalid field choice: {0} is not one of the customers being merged.").format(
-			show(p.get("customer"))
+			bold(p.get("customer"))
 		)
 	return _("Cannot merge: {0}").format(escape_html(str(e)))
 
@@ -111,7 +111,7 @@ def refuse_if_busy(customers: list[str]) -> None:
 	if busy:
 		frappe.throw(
 			_("Already being merged or unmerged: {0}. Try again when that finishes.").format(
-				", ".join(show(b) for b in busy)
+				", ".join(bold(b) for b in busy)
 			),
 			frappe.ValidationError,
 			title=_("Customer busy"),
@@ -122,8 +122,8 @@ def _unknown(name: str) -> str:
 	"""Why `name` cannot be merged: where it went, to who may read that customer; else it does not exist."""
 	target = merged_into(name) and resolve_customer(name)
 	if target and access.customer_allows(target, "read"):
-		return _("{0} was already merged into {1}").format(show(name), show(target))
-	return _("{0} does not exist").format(show(name))
+		return _("{0} was already merged into {1}").format(bold(name), bold(target))
+	return _("{0} does not exist").format(bold(name))
 
 
 def validate(survivor: str, duplicates) -> tuple[str, list[str]]:
@@ -191,7 +191,7 @@ def field_choices(choices, survivor: str, losers: list[str]) -> dict:
 def open_log(log: str, undo: bool = False):
 	"""The log, if the user may see it (undo: may merge its customers); its job's death is noticed here."""
 	if not log or not isinstance(log, str) or len(log) > MAX_NAME or not frappe.db.exists(LOG, log):
-		frappe.throw(_("Merge log {0} does not exist.").format(show(log)), frappe.DoesNotExistError)
+		frappe.throw(_("Merge log {0} does not exist.").format(bold(log)), frappe.DoesNotExistError)
 	if undo:
 		access.check_log_undo(log)
 	else:

@@ -13,7 +13,6 @@ from frappe.utils import escape_html, now_datetime
 from customer_360.core.merge_plan import UndoBlocker, undo_blockers, undo_plan
 from customer_360.merge import customer as cust
 from customer_360.merge import links, lock
-from customer_360.merge.access import show
 from customer_360.merge.log import (
 	LOG,
 	LOSER,
@@ -27,6 +26,7 @@ from customer_360.merge.log import (
 )
 from customer_360.merge.request import refuse_if_busy
 from customer_360.merge.steps import _Abandoned, _names, _reindex, start
+from customer_360.messages import bold
 
 
 def blockers(log: str) -> list:
@@ -48,7 +48,7 @@ def queue(log: str, status: str) -> str:
 	"""Refuse with the full list of blockers when undoing `log` is unsafe; otherwise lock and enqueue it."""
 	if status not in ("Done", "Failed"):
 		frappe.throw(
-			_("Only a finished or failed merge can be undone; {0} is {1}.").format(show(log), _(status)),
+			_("Only a finished or failed merge can be undone; {0} is {1}.").format(bold(log), _(status)),
 			frappe.ValidationError,
 		)
 	survivor, loser_rows = log_customers(log)

@@ -1,3 +1,4 @@
+// {% include "customer_360/customer_360/report/report_text.js" %}
 // Share of customers with an email, a phone, an account owner and an address, by customer group.
 frappe.query_reports["Customer Data Completeness"] = {
 	filters: [
@@ -14,12 +15,6 @@ frappe.query_reports["Customer Data Completeness"] = {
 			options: "Territory",
 		},
 	],
-	// Frappe's Data formatter returns the value as HTML and the report grid renders it: stored names and
-	// reasons are shown as text.
-	formatter(value, row, column, data, default_formatter) {
-		if (column.fieldtype === "Data" && typeof value === "string") {
-			value = frappe.utils.escape_html(value);
-		}
-		return default_formatter(value, row, column, data);
-	},
+	// Stored text is shown as text (report_text.js).
+	formatter: customer_360.report_text_formatter,
 };

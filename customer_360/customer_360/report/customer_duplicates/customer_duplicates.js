@@ -1,3 +1,4 @@
+// {% include "customer_360/customer_360/report/report_text.js" %}
 // Customer Duplicates: likely duplicate groups; "Merge Tool" opens the merge page on the chosen group.
 frappe.query_reports["Customer Duplicates"] = {
 	filters: [
@@ -33,12 +34,6 @@ frappe.query_reports["Customer Duplicates"] = {
 			frappe.set_route("customer-360-merge");
 		});
 	},
-	// Frappe's Data formatter returns the value as HTML and the report grid renders it: stored names and
-	// reasons are shown as text.
-	formatter(value, row, column, data, default_formatter) {
-		if (column.fieldtype === "Data" && typeof value === "string") {
-			value = frappe.utils.escape_html(value);
-		}
-		return default_formatter(value, row, column, data);
-	},
+	// Stored text is shown as text (report_text.js).
+	formatter: customer_360.report_text_formatter,
 };

@@ -1,3 +1,4 @@
+// {% include "customer_360/customer_360/report/report_text.js" %}
 // Items that customers buying the same things usually also buy, which this customer has not.
 frappe.query_reports["Customer Expansion Signals"] = {
 	filters: [
@@ -20,12 +21,6 @@ frappe.query_reports["Customer Expansion Signals"] = {
 			options: "Territory",
 		},
 	],
-	// Frappe's Data formatter returns the value as HTML and the report grid renders it: stored names and
-	// reasons are shown as text.
-	formatter(value, row, column, data, default_formatter) {
-		if (column.fieldtype === "Data" && typeof value === "string") {
-			value = frappe.utils.escape_html(value);
-		}
-		return default_formatter(value, row, column, data);
-	},
+	// Stored text is shown as text (report_text.js).
+	formatter: customer_360.report_text_formatter,
 };

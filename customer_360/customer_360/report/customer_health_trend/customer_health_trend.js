@@ -1,3 +1,4 @@
+// {% include "customer_360/customer_360/report/report_text.js" %}
 // Weekly average health score by customer group or territory.
 frappe.query_reports["Customer Health Trend"] = {
 	filters: [
@@ -33,12 +34,6 @@ frappe.query_reports["Customer Health Trend"] = {
 			options: "Territory",
 		},
 	],
-	// Frappe's Data formatter returns the value as HTML and the report grid renders it: stored names and
-	// reasons are shown as text.
-	formatter(value, row, column, data, default_formatter) {
-		if (column.fieldtype === "Data" && typeof value === "string") {
-			value = frappe.utils.escape_html(value);
-		}
-		return default_formatter(value, row, column, data);
-	},
+	// Stored text is shown as text (report_text.js).
+	formatter: customer_360.report_text_formatter,
 };
