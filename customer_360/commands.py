@@ -65,10 +65,10 @@ def reconcile(context, full=False):
 def benchmark_timeline(context, events=100_000, runs=15):
 	"""Timeline first page / deep page vs ERPNext's Customer form load, and backfill speed."""
 	with connected(context):
-		from customer_360 import benchmark  # its modules build frappe.qb tables at import: after init
+		from customer_360.devtools.perf import timeline  # builds frappe.qb tables at import: after init
 
-		results = benchmark.timeline_benchmark(events=events, runs=runs)
-		benchmark.print_table(results)
+		results = timeline.timeline_benchmark(events=events, runs=runs)
+		timeline.print_table(results)
 		click.echo(json.dumps(results, default=str))
 
 
@@ -80,10 +80,10 @@ def benchmark_timeline(context, events=100_000, runs=15):
 def benchmark_health(context, customers=5000):
 	"""Nightly risk + health recompute for every customer (set-based), seeded synthetic data."""
 	with connected(context):
-		from customer_360.risk_health import benchmark
+		from customer_360.devtools.perf import health
 
-		results = benchmark.benchmark_recompute(customers=customers)
-		benchmark.print_summary(results)
+		results = health.benchmark_recompute(customers=customers)
+		health.print_summary(results)
 		click.echo(json.dumps(results, default=str))
 
 
@@ -99,7 +99,7 @@ def seed_demo(context, customers=50, force=False):
 		import frappe
 		from frappe.utils import strip_html
 
-		from customer_360.seed.demo import seed_demo as run
+		from customer_360.devtools.seed.demo import seed_demo as run
 
 		try:
 			result = run(customers=customers, force=force)
@@ -122,7 +122,7 @@ def seed_scale(context, customers=2000, events=100_000, invoices=10_000):
 	"""Bulk benchmark data: a portfolio and one whale customer with a long, ledger-posting history."""
 	with connected(context) as frappe:
 		from customer_360 import indexer
-		from customer_360.seed.scale import seed_scale as run
+		from customer_360.devtools.seed.scale import seed_scale as run
 
 		result = run(customers=customers, events=events, invoices=invoices)
 		click.echo(f"seeded in {result['seconds']} s: " + json.dumps(result, default=str))
@@ -185,7 +185,7 @@ def benchmark_all(
 ):
 	"""Every performance figure next to its anchor, measured in the same run on the same data."""
 	with connected(context):
-		from customer_360.perf import run
+		from customer_360.devtools.perf import run
 
 		wanted = tuple(r.strip() for r in rows.split(",") if r.strip())
 		unknown = set(wanted) - set(run.ROWS)
@@ -216,7 +216,7 @@ def benchmark_all(
 @click.argument("files", nargs=-1, required=True)
 def benchmark_table(files):
 	"""One Markdown table, side by side, from results saved by `benchmark --save` (a v15 and a v16 bench)."""
-	from customer_360.perf.run import side_by_side
+	from customer_360.devtools.perf.run import side_by_side
 
 	results = []
 	for path in files:
@@ -239,12 +239,12 @@ def benchmark_table(files):
 def benchmark_merge(context, docs=10_000, keep=False, use_queue=False):
 	"""Our merge vs ERPNext's rename(merge=True) on identical copies of a customer with DOCS linked documents."""
 	with connected(context):
-		from customer_360.merge import benchmark
+		from customer_360.devtools.perf import merge
 
 		if use_queue:
-			click.echo(json.dumps(benchmark.benchmark_merge(docs=docs)))
+			click.echo(json.dumps(merge.benchmark_merge(docs=docs)))
 		else:
-			results = benchmark.run_benchmark(docs=docs, cleanup=not keep)  # prints the side-by-side table
+			results = merge.run_benchmark(docs=docs, cleanup=not keep)  # prints the side-by-side table
 			click.echo(json.dumps(results, default=str))
 
 

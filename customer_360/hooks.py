@@ -44,8 +44,36 @@ doc_events = {
 		"Appointment",
 		"Customer Note",
 		"Customer Interaction",
+		"Installation Note",
+		"Maintenance Schedule",
+		"Maintenance Visit",
+		"Warranty Claim",
+		"Serial No",
+		"Contract",
+		"Subscription",
+		"Project",
+		"Task",
+		"Blanket Order",
+		"Journal Entry",
+		"POS Invoice",
+		"Dunning",
+		"Loyalty Point Entry",
+		"Lead",
+		"Event",
+		"Call Log",
 	)
 }
+# Optional apps' documents, registered through the same hook other apps use (sources/__init__.py). A source
+# whose doctype the site lacks (the app is not installed) is skipped, and its doc_events never fire.
+customer_360_timeline_sources = [
+	"customer_360.sources.hd_ticket.SOURCE",
+	"customer_360.sources.crm.DEAL_SOURCE",
+	"customer_360.sources.crm.LEAD_SOURCE",
+	"customer_360.sources.crm.NOTE_SOURCE",
+	"customer_360.sources.crm.CALL_SOURCE",
+]
+for _doctype in ("HD Ticket", "CRM Deal", "CRM Lead", "FCRM Note", "CRM Call Log"):
+	doc_events[_doctype] = dict(_TIMELINE_EVENTS)
 doc_events["Customer"] = {"on_trash": "customer_360.events.on_change"}
 # A share would grant read past the note's scope (or past the risk capability): refuse it.
 doc_events["DocShare"] = {
@@ -57,16 +85,35 @@ doc_events["DocShare"] = {
 
 # ---------------------------------------------------------------- risk & health: one de-duplicated job per customer
 _RISK = "customer_360.risk_health.job.on_customer_document"
-for _doctype in ("Sales Invoice", "Payment Entry", "Sales Order", "Delivery Note"):
+for _doctype in ("Sales Invoice", "Payment Entry", "Sales Order", "Delivery Note", "Journal Entry"):
 	for _event in ("on_submit", "on_cancel", "on_update_after_submit"):
 		doc_events[_doctype][_event] = [doc_events[_doctype][_event], _RISK]
 for _event in ("on_update", "on_trash"):
-	doc_events["Issue"][_event] = [doc_events["Issue"][_event], _RISK]
+	for _doctype in ("Issue", "Warranty Claim"):  # both count towards frequent_claims
+		doc_events[_doctype][_event] = [doc_events[_doctype][_event], _RISK]
 doc_events["Customer"]["on_trash"] = [
 	doc_events["Customer"]["on_trash"],
 	"customer_360.risk_health.job.on_customer_trash",
+	"customer_360.lifecycle.on_customer_trash",
 ]
 doc_events["Customer"]["before_rename"] = "customer_360.risk_health.job.on_customer_before_rename"
+# Documents another document changes without their own hooks firing (events.py): a delivery's serial numbers,
+# a project's tasks.
+for _doctype in ("Delivery Note", "Sales Invoice"):
+	for _event in ("on_submit", "on_cancel"):
+		doc_events[_doctype][_event] = [*doc_events[_doctype][_event], "customer_360.events.on_stock_voucher"]
+doc_events["Project"]["on_update"] = [
+	doc_events["Project"]["on_update"],
+	"customer_360.events.on_project_change",
+]
+
+# ---------------------------------------------------------------- first contact and milestones (first_contact.py)
+# A customer's own milestones, and a converted Lead's history moved onto it in a job.
+doc_events["Customer"]["on_update"] = "customer_360.first_contact.on_customer_update"
+for _event in ("on_submit", "on_cancel"):
+	# the first purchase may move; an order marks its quotations ordered without their hooks
+	doc_events["Sales Invoice"][_event].append("customer_360.first_contact.on_invoice_change")
+	doc_events["Sales Order"][_event].append("customer_360.first_contact.on_order_change")
 
 # ---------------------------------------------------------------- notes: the scope decides, on every path
 _DT = "customer_360.customer_360.doctype"
@@ -99,13 +146,20 @@ ignore_links_on_delete = [
 	"Customer Risk Flag Evidence",
 	"Customer Health Score",
 	"Customer Suggestion Decision",
+	"Customer Lifecycle Stage",
+	# A model-call log row names its user: it must not keep the user from being deleted.
+	"Customer 360 Assistant Log",
 ]
 
 scheduler_events = {
 	# Repairs whatever a failed hook or a stopped worker missed.
 	"hourly_long": ["customer_360.indexer.reconcile"],
 	# Every customer's flags and today's health score, set-based.
-	"daily_long": ["customer_360.risk_health.job.recompute_all"],
+	# Then the briefings of the next days' meetings with customers, prepared as each meeting's owner.
+	"daily_long": [
+		"customer_360.risk_health.job.recompute_all",
+		"customer_360.assistant.meetings.prepare_upcoming",
+	],
 	# Each account manager's digest of their customers (switchable off in Customer 360 Settings).
 	"weekly_long": ["customer_360.next_steps.digest.send_weekly_digests"],
 	# A merge or undo whose worker died is marked within minutes, so it can be undone or retried.

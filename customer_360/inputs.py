@@ -85,6 +85,15 @@ def json_value(value, label: str, kind: type | tuple = (dict, list), max_items: 
 	return value
 
 
+def user(value, label: str) -> str | None:
+	"""A User id, enabled or not (a filter may name someone who has left); empty means none."""
+	if value in (None, ""):
+		return None
+	if not isinstance(value, str) or len(value) > 140 or not frappe.db.exists("User", value):
+		frappe.throw(_("{0}: {1} is not a user.").format(_(label), bold(value)), frappe.ValidationError)
+	return value
+
+
 def active_user(value, label: str) -> str:
 	if not isinstance(value, str) or not frappe.db.get_value("User", {"name": value, "enabled": 1}):
 		frappe.throw(

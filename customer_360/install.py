@@ -8,6 +8,7 @@ import frappe
 from frappe.custom.doctype.custom_field.custom_field import create_custom_fields
 
 from customer_360.core import capabilities
+from customer_360.core.people import ACCOUNT_ROLES
 
 # Custom fields on ERPNext doctypes. Prefixed so they never clash with ERPNext's or another app's fields.
 CUSTOM_FIELDS = {
@@ -29,7 +30,27 @@ CUSTOM_FIELDS = {
 			"insert_after": "c360_parent_customer",
 			"is_system_generated": 1,
 		},
-	]
+		{
+			"fieldname": "c360_household",
+			"label": "Household",
+			"fieldtype": "Link",
+			"options": "Customer",
+			"insert_after": "c360_referred_by",
+			"description": "The household this customer belongs to: its figures roll up into the household's 360.",
+			"is_system_generated": 1,
+		},
+	],
+	"Contact": [
+		{
+			"fieldname": "c360_account_role",
+			"label": "Role on the Account",
+			"fieldtype": "Select",
+			"options": "\n" + "\n".join(ACCOUNT_ROLES),
+			"insert_after": "designation",
+			"description": "Shown in the People panel of the customer's 360.",
+			"is_system_generated": 1,
+		},
+	],
 }
 
 
@@ -100,9 +121,15 @@ def ensure_settings_defaults():
 # Indexes on ERPNext tables for "this customer's documents, newest first": without them the money panel of a
 # customer with ten thousand invoices reads and sorts every one of them (Payment Entry has no party index at
 # all). Named with our prefix, added idempotently, dropped on uninstall.
+LEDGER_INDEX_COLUMNS = (
+	*("party", "party_type", "company", "posting_date", "name", "is_cancelled"),
+	*("debit_in_account_currency", "credit_in_account_currency"),
+)
 ERP_INDEXES = {
 	"Sales Invoice": ("c360_customer_posting", ("customer", "posting_date")),
 	"Payment Entry": ("c360_party_posting", ("party", "posting_date")),
+	# The ledger (ledger.py): a customer's GL rows newest first, keyset-paged, and its balance, from the index.
+	"GL Entry": ("c360_party_ledger", LEDGER_INDEX_COLUMNS),
 	# The duplicate warning runs on every Customer form open: exact lookups, never a scan.
 	"Customer": ("c360_tax_id", ("tax_id",)),
 	"Contact Phone": ("c360_phone", ("phone",)),

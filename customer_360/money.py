@@ -8,21 +8,27 @@ loads a document.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import frappe
 from frappe import _
 from frappe.query_builder import DocType
 from frappe.utils import get_url, getdate
 
+from customer_360 import cache
 from customer_360.core import masking
 from customer_360.core import money as core
 from customer_360.core.capabilities import Capabilities
 from customer_360.facts import orders, quotations, receivables, revenue
 from customer_360.messages import bold
 from customer_360.permissions import allowed_companies
+from customer_360.rollup import rolled_up_customers
 
 SI = DocType("Sales Invoice")
 PE = DocType("Payment Entry")
 LIST_LIMIT = 10
+DUE_SOON_DAYS = 30
+DUE_LIST_LIMIT = 20
 
 
 def panel(customer: str, company: str | None, as_on, caps: Capabilities) -> dict:
@@ -47,7 +53,7 @@ def panel(customer: str, company: str | None, as_on, caps: Capabilities) -> dict
 	out["masked"] = False
 	for c in companies:
 		try:
-			out["companies"].append(company_money(customers, c, as_on))
+			out["companies"].append(cached_company_money(customers, c, as_on))
 		except Exception:
 			# One company's failure must not blank the panel for the others.
 			frappe.log_error(f"customer_360: money panel failed for {customer} / {c}")
@@ -57,41 +63,48 @@ def panel(customer: str, company: str | None, as_on, caps: Capabilities) -> dict
 	return out
 
 
-def rolled_up_customers(customer: str, depth: int = 5) -> list[str]:
-	"""The customer and those of its children (linked through Parent Customer, a few levels down) that the
-	user may read: a roll-up must not add up figures of customers the reader cannot open (User Permissions
-	included). The caller has checked `customer` itself."""
-	tree, frontier = [customer], [customer]
-	for _level in range(depth):
-		children = frappe.get_all(
-			"Customer",
-			filters={"c360_parent_customer": ["in", frontier]},
-			pluck="name",
-			ignore_permissions=True,  # the walk sees the whole tree; what is returned is filtered below
-		)
-		frontier = [c for c in children if c not in tree]
-		if not frontier:
-			break
-		tree.extend(frontier)
-	if len(tree) == 1:
-		return tree
-	readable = set(
-		frappe.get_list("Customer", filters={"name": ["in", tree[1:]]}, pluck="name", limit_page_length=0)
-	)
-	return [customer, *(c for c in tree[1:] if c in readable)]
-
-
 def companies_with_activity(customers: list[str]) -> list[str]:
 	return sorted(set(receivables.companies_with_ledger(customers) + orders.companies_with_orders(customers)))
 
 
+def cached_company_money(customers: list[str], company: str, as_on) -> dict:
+	"""company_money through customer_360.cache: the same customers (the reader's roll-up), company and date
+	share one entry. The credit limit is edited on the Customer, which no index event announces: the customers'
+	`modified` is part of the key."""
+	stamps = frappe.get_all(
+		"Customer", filters={"name": ["in", customers]}, pluck="modified", order_by="name"
+	)
+	return cache.get_or_compute(
+		"money",
+		customers[0],
+		[customers, company, str(as_on), [str(s) for s in stamps]],
+		lambda: company_money(customers, company, as_on),
+	)
+
+
 def company_money(customers: list[str], company: str, as_on) -> dict:
 	currency = frappe.get_cached_value("Company", company, "default_currency")
-	balances = [
-		core.VoucherBalance(v.voucher_type, v.voucher_no, v.balance, v.due)
-		for v in receivables.open_vouchers(customers, as_on, companies=[company])
-	]
+	vouchers = receivables.open_vouchers(customers, as_on, companies=[company])
+	balances = [core.VoucherBalance(v.voucher_type, v.voucher_no, v.balance, v.due) for v in vouchers]
 	figures = core.receivables(balances, getdate(as_on), receivables.precision())
+	# What falls due within DUE_SOON_DAYS (and what is overdue), over every open invoice, not the newest few.
+	due, due_count = core.due_by(
+		balances, getdate(as_on) + timedelta(days=DUE_SOON_DAYS), receivables.precision(), DUE_LIST_LIMIT
+	)
+	figures["due_soon"] = [
+		{
+			"name": b.voucher_no,
+			"due_date": str(b.entry_date),
+			"outstanding_amount": b.outstanding,
+			"currency": currency,
+		}
+		for b in due
+	]
+	figures["due_soon_count"] = due_count
+	# A party account in another currency: the same figures in that currency too, never added to the above.
+	figures["in_party_currency"] = core.in_party_currencies(
+		vouchers, currency, getdate(as_on), receivables.precision()
+	)
 	ltv = sum(revenue.lifetime_value(customers, [company]).values())
 
 	base = (SI.company == company) & SI.customer.isin(customers) & (SI.docstatus == 1)

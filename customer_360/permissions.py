@@ -6,7 +6,7 @@ import frappe
 from frappe import _
 
 from customer_360.core import capabilities as caps
-from customer_360.core import notes
+from customer_360.core import notes, ownership
 from customer_360.core.capabilities import Capabilities
 from customer_360.messages import bold
 
@@ -30,6 +30,7 @@ def _settings_rows() -> list[dict]:
 def clear_capability_cache() -> None:
 	frappe.cache.delete_value(_CACHE_KEY)
 	frappe.local.c360_capabilities = {}
+	frappe.local.c360_owners = {}
 
 
 def get_capabilities(user: str | None = None) -> Capabilities:
@@ -42,6 +43,53 @@ def get_capabilities(user: str | None = None) -> Capabilities:
 			frappe.get_roles(user), _settings_rows(), is_administrator=(user == "Administrator")
 		)
 	return per_request[user]
+
+
+OWNERSHIP_SETTING = "owner_sees_finance_and_risk"
+
+
+def capabilities_for(customer: str | None, user: str | None = None) -> Capabilities:
+	"""The user's capabilities on one customer: the role capabilities, plus finance and risk on a customer the
+	user owns (account manager or sales team) when Customer 360 Settings switch the ownership rule on. Every API
+	that masks one customer's figures asks this, not get_capabilities. The caller has checked read access."""
+	user = user or frappe.session.user
+	base = get_capabilities(user)
+	if not customer or (base.see_finance and base.see_risk):
+		return base
+	enabled = bool(frappe.db.get_single_value(SETTINGS, OWNERSHIP_SETTING))
+	if not enabled:
+		return base
+	return ownership.apply(base, user, customer_owners(customer), enabled)
+
+
+def customer_owners(customer: str) -> frozenset[str]:
+	"""Account manager and the users of the customer's Sales Team (Sales Person → Employee → user), cached for
+	the request."""
+	cache = getattr(frappe.local, "c360_owners", None)
+	if cache is None:
+		cache = frappe.local.c360_owners = {}
+	if customer not in cache:
+		from frappe.query_builder import DocType
+
+		team, person, employee = DocType("Sales Team"), DocType("Sales Person"), DocType("Employee")
+		users = (
+			frappe.qb.from_(team)
+			.join(person)
+			.on(person.name == team.sales_person)
+			.join(employee)
+			.on(employee.name == person.employee)
+			.select(employee.user_id)
+			.where(
+				(team.parenttype == "Customer")
+				& (team.parent == customer)
+				& (team.parentfield == "sales_team")
+				& (person.enabled == 1)
+			)
+			.run(pluck=True)
+		)
+		manager = frappe.db.get_value("Customer", customer, "account_manager")
+		cache[customer] = ownership.owners(manager, users)
+	return cache[customer]
 
 
 def has_capability(capability: str, user: str | None = None) -> bool:

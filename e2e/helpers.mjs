@@ -227,10 +227,14 @@ export async function settledCounts(admin, customer, { timeout = 180000, gap = 1
 // The 360 page's tabs, in order, for a user who may see all of them.
 export const ALL_TABS = [
 	"overview",
+	"ask",
 	"timeline",
 	"money",
 	"quotes",
 	"service",
+	"people",
+	"related",
+	"group",
 	"notes",
 	"interactions",
 	"referrals",

@@ -15,13 +15,8 @@ MAX_LINES = 400
 # Developer tools (seed data, benchmarks, load and browser measurements): outside the runtime path, driven by
 # `bench customer-360 ...`; they call the whitelisted API as a client would and may be long scripts.
 DEV_TOOLS = (
-	"customer_360/perf/",
-	"customer_360/seed/",
 	"customer_360/devtools/",
-	"customer_360/benchmark.py",
 	"customer_360/commands.py",
-	"customer_360/merge/benchmark.py",
-	"customer_360/risk_health/benchmark.py",
 )
 # Integration tests are scenario lists per feature, not part of the app's layering.
 TESTS = ("customer_360/tests/",)

@@ -219,12 +219,12 @@ def test_result_round_trips_through_a_json_friendly_dict():
 
 
 def test_explanation_names_the_cause_with_a_real_minus_sign():
-	before = health.score(healthy(overdue=400.0), TODAY)
-	after = health.score(healthy(overdue=1200.0), TODAY)
-	# payment 95 -> 85 at weight 25 -> -2.5 -> -3
-	assert factor(before, "payment").score == 95 and factor(after, "payment").score == 85
-	assert explain(before, after) == [f"{MINUS}3: overdue amount tripled"]
-	assert explain(after, before) == ["+3: overdue amount fell from 1,200 to 400"]
+	before = health.score(healthy(outstanding=2000.0, overdue=400.0), TODAY)
+	after = health.score(healthy(outstanding=2000.0, overdue=1200.0), TODAY)
+	# payment 92 -> 76 (40 points x the share of the balance overdue) at weight 25 -> -4
+	assert factor(before, "payment").score == 92 and factor(after, "payment").score == 76
+	assert explain(before, after) == [f"{MINUS}4: overdue amount tripled"]
+	assert explain(after, before) == ["+4: overdue amount fell from 1,200 to 400"]
 
 
 def test_explanation_lines_are_sorted_by_impact_and_skip_zero_points():

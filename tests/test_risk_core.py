@@ -87,7 +87,7 @@ def test_cancellations_need_a_minimum_count_even_at_a_high_ratio():
 
 def test_thresholds_from_settings_change_the_rules_and_the_wording():
 	found = risk.detect(RiskFacts(claims=1), {"claims_count": 1, "window_days": 30})
-	assert render(found["frequent_claims"].reason) == "1 issue raised in the last 30 days"
+	assert render(found["frequent_claims"].reason) == "1 issue or warranty claim raised in the last 30 days"
 
 
 def test_detection_carries_its_evidence_only():
@@ -97,7 +97,9 @@ def test_detection_carries_its_evidence_only():
 	}
 	found = risk.detect(RiskFacts(claims=3, delivery_failures=0, evidence=evidence))
 	assert list(found) == ["frequent_claims"]
-	assert render(found["frequent_claims"].reason) == "3 issues raised in the last 180 days"
+	assert (
+		render(found["frequent_claims"].reason) == "3 issues and warranty claims raised in the last 180 days"
+	)
 	assert found["frequent_claims"].evidence == evidence["frequent_claims"]
 	assert found["frequent_claims"].evidence is not evidence["frequent_claims"]
 

@@ -11,11 +11,17 @@ import frappe
 from frappe.query_builder import DocType
 from frappe.utils import add_days, add_months, cint, get_first_day, getdate, nowdate
 
-from customer_360 import money
+from customer_360 import rollup
 from customer_360.core import health, masking
 from customer_360.core.definitions import VIP_ORDER_DAYS, is_dormant, quiet_since
 from customer_360.facts import activity, orders, revenue, scores
-from customer_360.permissions import allowed_companies, check_customer_read, get_capabilities
+from customer_360.permissions import (
+	allowed_companies,
+	capabilities_for,
+	check_customer_read,
+	get_capabilities,
+)
+from customer_360.risk_health import vip
 from customer_360.risk_health.config import load_config
 
 MAX_LIMIT = 50
@@ -135,12 +141,12 @@ def _add_badges(rows: list[dict]) -> None:
 
 
 def _vips(names: list[str], rule: health.VipRule, today) -> set[str]:
-	if rule.min_lifetime_value is None and rule.min_orders_365 is None:
+	if rule.min_lifetime_value is None and rule.min_orders_365 is None and not rule.top_percent:
 		return set()
 	lifetime = revenue.lifetime_value(names)
 	since = add_days(today, -VIP_ORDER_DAYS)
 	occasions = orders.buying_occasions(names, since, today)
-	return {n for n in names if health.is_vip(lifetime.get(n, 0.0), len(occasions.get(n, ())), rule)}
+	return vip.vips(names, rule, today, lifetime, {n: len(o) for n, o in occasions.items()})
 
 
 # ---------------------------------------------------------------- the 360 page's sales trend chart
@@ -158,10 +164,10 @@ def get_sales_trend(customer: str, months: int = TREND_MONTHS) -> dict:
 	months = max(1, min(cint(months) or TREND_MONTHS, 36))
 	first = get_first_day(add_months(nowdate(), -(months - 1)))
 	labels = [str(add_months(first, i))[:7] for i in range(months)]
-	caps = get_capabilities()
+	caps = capabilities_for(customer)
 	out = masking.mask({"customer": customer, "months": labels}, caps, ("values",))
 	if out["masked"]:
 		return out
-	totals = revenue.monthly(money.rolled_up_customers(customer), first, allowed_companies())
+	totals = revenue.monthly(rollup.rolled_up_customers(customer), first, allowed_companies())
 	out["values"] = [totals.get(m, 0.0) for m in labels]
 	return out

@@ -6,7 +6,7 @@ from frappe.utils import getdate, nowdate
 
 from customer_360 import inputs, money
 from customer_360.messages import bold
-from customer_360.permissions import check_customer_read, get_capabilities
+from customer_360.permissions import capabilities_for, check_customer_read
 
 
 @frappe.whitelist()
@@ -30,7 +30,7 @@ def get_profile(customer: str) -> dict:
 		"mobile_no": doc.mobile_no,
 		"primary_contact": doc.customer_primary_contact,
 		"parent_customer": doc.get("c360_parent_customer"),
-		"capabilities": get_capabilities().as_dict(),
+		"capabilities": capabilities_for(customer).as_dict(),  # the ownership rule included
 	}
 
 
@@ -44,4 +44,4 @@ def get_money(customer: str, company: str | None = None, as_on: str | None = Non
 		frappe.throw(_("Company {0} does not exist.").format(bold(company)), frappe.DoesNotExistError)
 	as_on_date = inputs.date(as_on, "As on") or getdate(nowdate())
 
-	return money.panel(customer, company, as_on_date, get_capabilities())
+	return money.panel(customer, company, as_on_date, capabilities_for(customer))

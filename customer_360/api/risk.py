@@ -17,7 +17,7 @@ from customer_360 import inputs
 from customer_360.core import masking, risk
 from customer_360.core.capabilities import MANAGE_FLAGS, SEE_RISK
 from customer_360.messages import bold
-from customer_360.permissions import check_capability, check_customer_read, get_capabilities, has_capability
+from customer_360.permissions import capabilities_for, check_capability, check_customer_read, has_capability
 from customer_360.risk_health import wording
 from customer_360.risk_health.config import load_config
 from customer_360.risk_health.job import enqueue_recompute
@@ -38,7 +38,7 @@ STORED_REASON = ("reason_code", "reason_params", "reason_figures")
 @frappe.read_only()
 def get_flags(customer: str, include_resolved: bool = False) -> dict:
 	check_customer_read(customer)
-	caps = get_capabilities()
+	caps = capabilities_for(customer)
 	out = masking.mask({"customer": customer}, caps, ("flags",))
 	if out["masked"]:
 		out["under_review"] = _under_review(customer)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import frappe
 
-from customer_360 import timeline
+from customer_360 import inputs, timeline
 from customer_360.core import timeline as core
 from customer_360.permissions import check_customer_read
 
@@ -19,6 +19,9 @@ def get_timeline(
 	from_date: str | None = None,
 	to_date: str | None = None,
 	search: str | None = None,
+	actor: str | None = None,
+	facet: str | None = None,
 ) -> dict:
 	check_customer_read(customer)
-	return timeline.read(customer, cursor, limit, event_types, from_date, to_date, search)
+	actor = inputs.user(actor, "Actor")
+	return timeline.read(customer, cursor, limit, event_types, from_date, to_date, search, actor, facet=facet)

@@ -23,6 +23,8 @@ from datetime import date
 from customer_360.core import messages
 from customer_360.core.definitions import is_dormant
 from customer_360.core.messages import MINUS, Message
+from customer_360.core.payment_factor import AGED_SHARE_NOT_GREEN, aged_share
+from customer_360.core.payment_factor import payment as _payment
 from customer_360.core.signals import (
 	Rhythm,
 	VipRule,
@@ -45,13 +47,14 @@ DEFAULT_WEIGHTS = {
 DEFAULT_BANDS = (70, 40)  # green at/above the first, yellow at/above the second, else red
 NO_DATA = Message("no_data")
 # Factor values that are finance figures: stored apart from the score row's readable fields (see split_result).
-FINANCE_VALUES = ("overdue", "outstanding", "revenue_90", "revenue_prior_90", "returns", "billed")
+FINANCE_VALUES = (
+	*("overdue", "outstanding", "revenue_90", "revenue_prior_90", "returns", "billed"),
+	*("overdue_90", "largest_overdue"),
+)
 
 # Scoring constants. They shape the curve of each factor, not the balance between factors (that is the weights,
 # which administrators configure), so they live here with the rules that use them.
-OVERDUE_PENALTY_MAX = 60  # points lost when overdue reaches OVERDUE_SHARE_FOR_MAX of the billing base
-OVERDUE_SHARE_FOR_MAX = 0.4
-LATE_PENALTY_MAX = 40  # one point per day paid late on average, up to this
+# (The payment factor's constants live with it, in core/payment_factor.py.)
 REFERENCE_INTERVAL_DAYS = 90  # recency yardstick for customers with too few orders for a rhythm of their own
 RECENCY_ZERO_AT = 3.0  # recency falls linearly from 100 at one usual interval to 0 at this many
 OPEN_ISSUE_PENALTY = 15
@@ -85,6 +88,9 @@ class CustomerFacts:
 	overdue: float | None = None
 	billed_365: float | None = None
 	avg_days_late: float | None = None
+	# Of `overdue`: the part more than 90 days past due, and the largest single overdue voucher.
+	overdue_90: float | None = None
+	largest_overdue: float | None = None
 	order_dates: tuple[date, ...] | None = None
 	revenue_90: float | None = None
 	revenue_prior_90: float | None = None
@@ -197,29 +203,9 @@ def score(
 			weighted += value * effective
 		factors.append(Factor(name, value, float(w[name]), round(effective, 2), detail, values))
 	result = _round(weighted / 100) if total > 0 else None
+	if result is not None and aged_share(facts) > AGED_SHARE_NOT_GREEN:
+		result = min(result, max(0, math.ceil(bands[0]) - 1))
 	return HealthResult(result, band(result, bands), factors)
-
-
-def _payment(facts: CustomerFacts, today: date):
-	owed = facts.outstanding or 0
-	overdue = max(facts.overdue or 0, 0)
-	if not facts.billed_365 and not owed and not overdue and facts.avg_days_late is None:
-		return None, NO_DATA, {}
-	base = max(facts.billed_365 or 0, owed)
-	share = overdue / base if base > 0 else float(overdue > 0)
-	penalty = min(OVERDUE_PENALTY_MAX, OVERDUE_PENALTY_MAX * share / OVERDUE_SHARE_FOR_MAX)
-	params, code = {"overdue": overdue, "outstanding": owed}, "payment"
-	late = facts.avg_days_late
-	if late is not None:
-		penalty += min(LATE_PENALTY_MAX, max(0.0, late))
-		if late > 0:
-			code, params["late"] = "payment_late", late
-		elif late < 0:
-			code, params["early"] = "payment_early", -late
-		else:
-			code = "payment_on_time"
-	values = {"overdue": overdue, "outstanding": owed, "avg_days_late": late}
-	return _clamp(100 - penalty), Message(code, params), values
 
 
 def _recency(facts: CustomerFacts, today: date):

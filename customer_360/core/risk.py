@@ -44,7 +44,7 @@ DEFAULT_THRESHOLDS: dict[str, float] = {
 	"discount_ratio": 0.15,  # an invoice counts as "discounted" at this discount fraction or more ...
 	"discount_min_share": 0.5,  # ... and the flag needs this share of invoices discounted ...
 	"discount_min_invoices": 3,  # ... out of at least this many invoices
-	"claims_count": 3,  # issues raised in the window
+	"claims_count": 3,  # support issues and warranty claims raised in the window
 	"delivery_failures": 2,  # returned / failed deliveries in the window
 	"cancellation_ratio": 0.3,  # cancelled ÷ all orders and invoices in the window ...
 	"cancellation_min_count": 3,  # ... with at least this many cancelled
@@ -59,7 +59,8 @@ class RiskFacts:
 	  because the rule is about any single invoice being both old and large enough.
 	billed / refunds / refund_count: gross billed, value and count of credit notes and sales returns, in the window.
 	invoice_discounts: discount fraction (0.1 = 10 %) of each invoice in the window.
-	claims: issues raised in the window. delivery_failures: returned deliveries in the window.
+	claims: support issues and warranty claims raised in the window.
+	delivery_failures: returned deliveries in the window.
 	orders / cancelled: orders and invoices in the window, cancelled ones included, and how many were cancelled.
 	evidence: flag type -> the (doctype, name) documents behind it, copied onto the detection.
 	"""

@@ -27,6 +27,10 @@ class Rhythm:
 class VipRule:
 	min_lifetime_value: float | None = None
 	min_orders_365: int | None = None
+	# Relative to the site's own data: the top this-many percent of customers by 12-month net revenue. The
+	# adapter resolves it to min_revenue_365, the revenue at that rank, in the site's default currency.
+	top_percent: float | None = None
+	min_revenue_365: float | None = None
 
 
 def repurchase_rhythm(order_dates: Iterable[date] | None, today: date) -> Rhythm | None:
@@ -45,8 +49,13 @@ def repurchase_rhythm(order_dates: Iterable[date] | None, today: date) -> Rhythm
 	return Rhythm(median, since, len(days), since > LATE_FACTOR * median, text)
 
 
-def is_vip(lifetime_value: float | None, orders_365: int | None, rule: VipRule) -> bool:
+def is_vip(
+	lifetime_value: float | None, orders_365: int | None, rule: VipRule, revenue_365: float | None = None
+) -> bool:
 	"""Any threshold the rule sets is enough; a rule without thresholds makes nobody a VIP."""
+	if rule.min_revenue_365 is not None and revenue_365 is not None and revenue_365 > 0:
+		if revenue_365 >= rule.min_revenue_365:
+			return True
 	if rule.min_lifetime_value is not None and lifetime_value is not None:
 		if lifetime_value >= rule.min_lifetime_value:
 			return True
@@ -54,6 +63,17 @@ def is_vip(lifetime_value: float | None, orders_365: int | None, rule: VipRule) 
 		if orders_365 >= rule.min_orders_365:
 			return True
 	return False
+
+
+def top_percent_threshold(revenues: Iterable[float], percent: float | None) -> float | None:
+	"""The 12-month revenue a customer needs to be in the top `percent` of the customers who bought anything
+	(at least one customer qualifies); None without a percentage or without revenue."""
+	if not percent or percent <= 0:
+		return None
+	ranked = sorted((r for r in revenues if r and r > 0), reverse=True)
+	if not ranked:
+		return None
+	return ranked[max(1, math.ceil(len(ranked) * min(percent, 100) / 100)) - 1]
 
 
 def expansion_items(

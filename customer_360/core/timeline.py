@@ -10,15 +10,39 @@ import base64
 import binascii
 import hashlib
 import json
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-EVENT_TYPES = ("money", "sales", "support", "message", "note", "interaction", "task", "file", "system")
+EVENT_TYPES = (
+	"money",
+	"sales",
+	"support",
+	"service",
+	"commitment",
+	"message",
+	"note",
+	"interaction",
+	"task",
+	"file",
+	"system",
+)
+
+# Chips across the event types: a named slice of the timeline by source doctype (the counts index holds the
+# doctype, so counting a facet reads that index only). Forms and bookings: how a customer first came in (a Lead,
+# from a web form or typed in) and the meetings they booked (Appointments).
+FACETS = {"forms_bookings": ("Lead", "Appointment")}
 
 MAX_LIMIT = 200
 DEFAULT_LIMIT = 50
 SUMMARY_LENGTH = 280
 TITLE_LENGTH = 140
+# The long text of an event (an email's body, a note's full text) kept for full-text search only: never sent to
+# a client, capped so one pasted log cannot bloat the index. The raw text is cut first (before tags are
+# stripped) so a 10 MB email with inline images costs what a 256 kB one does.
+SEARCH_TEXT_LENGTH = 65_536
+SEARCH_SOURCE_LENGTH = 262_144
+ACTOR_LENGTH = 140
 
 
 class QueryError(ValueError):
@@ -41,6 +65,8 @@ class Event:
 	contact: str | None = None
 	actor: str | None = None
 	cancelled: int = 0
+	# Full text for search (sources build it with search_body); not part of what the timeline returns.
+	search_text: str | None = None
 	name: str = field(default="")
 
 	def __post_init__(self):
@@ -49,6 +75,8 @@ class Event:
 		self.title = clip(self.title, TITLE_LENGTH) or self.source_name
 		self.summary = clip(self.summary, SUMMARY_LENGTH)
 		self.cancelled = int(bool(self.cancelled))
+		if self.search_text is not None:
+			self.search_text = self.search_text[:SEARCH_TEXT_LENGTH] or None
 		if not self.name:
 			self.name = event_name(self.source_doctype, self.source_name, self.kind, self.customer)
 
@@ -67,6 +95,28 @@ def clip(text: str | None, length: int) -> str | None:
 		return None
 	text = " ".join(str(text).split())
 	return text if len(text) <= length else text[: length - 1].rstrip() + "…"
+
+
+# Tags go; so does what a <style> or <script> block holds (mail clients put CSS in bodies). The same patterns run
+# in MariaDB for the set-based path (sources/sql.py search_body), so both write the same text. Both stay linear on
+# hostile input ("<" or "<style>" repeated 100,000 times): no part can scan past the next "<", so a failed match
+# never rescans the rest of the text; possessive quantifiers keep no backtracking state (PCRE's heap limit). A block
+# holding another tag (a "<" other than "<!--") is left as text.
+_HIDDEN_BLOCK = re.compile(
+	r"<(style|script)(?:[ \t\r\n/][^<>]*)?>(?:[^<]++|<!--)*+</\1[ \t\r\n]*>", re.IGNORECASE
+)
+_TAG = re.compile(r"<[^<>]+>")
+
+
+def search_body(text: str | None, html: bool = True) -> str | None:
+	"""The searchable long text of a document (an email's body, a note): tags removed when it is HTML,
+	whitespace folded as clip() does, capped at SEARCH_TEXT_LENGTH characters, no ellipsis."""
+	if not text:
+		return None
+	text = str(text)[:SEARCH_SOURCE_LENGTH]
+	if html:
+		text = _TAG.sub(" ", _HIDDEN_BLOCK.sub(" ", text))
+	return " ".join(text.split())[:SEARCH_TEXT_LENGTH] or None
 
 
 def combine(
@@ -119,6 +169,8 @@ class TimelineQuery:
 	to_time: datetime | None  # exclusive
 	search: str | None
 	after: tuple[datetime, str] | None
+	actor: str | None = None  # only the events this user did
+	facet: str | None = None  # a key of FACETS
 
 
 def _as_date(value, label: str) -> date | None:
@@ -163,6 +215,8 @@ def parse_query(
 	from_date=None,
 	to_date=None,
 	search: str | None = None,
+	actor: str | None = None,
+	facet: str | None = None,
 ) -> TimelineQuery:
 	try:
 		limit = int(limit)
@@ -174,6 +228,11 @@ def parse_query(
 	if start and end and start > end:
 		raise QueryError("from_date is after to_date")
 	search = " ".join(str(search).split())[:100] if search else None
+	actor = str(actor).strip() if actor else None
+	if actor and len(actor) > ACTOR_LENGTH:
+		raise QueryError("actor is not a user")
+	if facet and facet not in FACETS:
+		raise QueryError("unknown facet: " + str(facet)[:40])
 	return TimelineQuery(
 		customer=customer,
 		limit=limit,
@@ -182,4 +241,46 @@ def parse_query(
 		to_time=datetime.combine(end, time.min) + timedelta(days=1) if end else None,
 		search=search or None,
 		after=decode_cursor(cursor) if cursor else None,
+		actor=actor or None,
+		facet=facet or None,
 	)
+
+
+# ---------------------------------------------------------------- full-text search
+
+# InnoDB's built-in stopword list (information_schema.INNODB_FT_DEFAULT_STOPWORD): the FULLTEXT index holds none
+# of these words, so a required `+the*` would match nothing.
+INNODB_STOPWORDS = frozenset(
+	"a about an are as at be by com de en for from how i in is it la of on or that the this to was what when"
+	" where who will with und www".split()
+)
+_WORD = re.compile(r"\w+")
+
+
+@dataclass(frozen=True)
+class SearchPlan:
+	"""How a search runs: `fulltext` is a MATCH ... AGAINST expression in boolean mode (every indexed word
+	required, as a prefix) over title, summary and the long text; `like` are texts each of which must appear in
+	the title or the summary (words the index cannot hold, or the whole search when it has no indexed word)."""
+
+	fulltext: str | None
+	like: tuple[str, ...]
+
+
+def search_plan(
+	search: str | None,
+	min_token: int = 3,
+	max_token: int = 84,
+	stopwords: frozenset[str] = INNODB_STOPWORDS,
+) -> SearchPlan | None:
+	"""The user's words, never their syntax: only word characters reach MATCH, so boolean operators
+	(+ - < > ( ) ~ * " @) typed by the user mean nothing. Words shorter than the index's minimum token size
+	(innodb_ft_min_token_size) or on its stopword list fall back to LIKE on the title and summary."""
+	if not search:
+		return None
+	words = list(dict.fromkeys(w.lower() for w in _WORD.findall(search)))
+	indexed = [w for w in words if min_token <= len(w) <= max_token and w not in stopwords]
+	if not indexed:
+		return SearchPlan(fulltext=None, like=(search,))
+	rest = tuple(w for w in words if w not in indexed)
+	return SearchPlan(fulltext=" ".join(f"+{w}*" for w in indexed), like=rest)

@@ -54,7 +54,8 @@ CATALOG: dict[str, Wording] = {
 		"{discounted} of {count} invoices in the last {window} days had a discount of {ratio_pct} or more"
 	),
 	"frequent_claims": W(
-		"{count} issues raised in the last {window} days", one="1 issue raised in the last {window} days"
+		"{count} issues and warranty claims raised in the last {window} days",
+		one="1 issue or warranty claim raised in the last {window} days",
 	),
 	"delivery_failures": W(
 		"{count} deliveries returned or failed in the last {window} days",
@@ -80,6 +81,11 @@ CATALOG: dict[str, Wording] = {
 		"{overdue} overdue of {outstanding} outstanding; pays on the due date on average",
 		finance=("overdue", "outstanding"),
 		without_finance="pays on the due date on average",
+	),
+	"payment_aged": W(
+		"{overdue} overdue of {outstanding} outstanding; {aged_pct} of the balance more than 90 days overdue",
+		finance=("overdue", "outstanding"),
+		without_finance="{aged_pct} of the balance more than 90 days overdue",
 	),
 	"recency_rhythm": W("usually orders every {median_days}; last order {since_days} ago"),
 	"recency_rhythm_today": W("usually orders every {median_days}; last order today"),
@@ -164,16 +170,23 @@ CATALOG: dict[str, Wording] = {
 	"renewal": W("Renewal coming up: {renewals}."),
 }
 
+
+def _lt(text: str) -> str:
+	"""Marks a literal for Frappe's translation extractor (it collects `_()` and `_lt()` calls); returns it as is:
+	the adapters translate it for each reader."""
+	return text
+
+
 # Labels of flag types and health factors (the messages name them; risk and health re-export them).
 FLAG_LABELS = {
-	"overdue_payment": "Overdue payment",
-	"frequent_refunds": "Frequent refunds",
-	"discount_dependency": "Discount dependency",
-	"frequent_claims": "Frequent claims",
-	"delivery_failures": "Delivery failures",
-	"abusive_behavior": "Abusive behaviour",
-	"cancellation_pattern": "Cancellation pattern",
-	"manual_flag": "Manual flag",
+	"overdue_payment": _lt("Overdue payment"),
+	"frequent_refunds": _lt("Frequent refunds"),
+	"discount_dependency": _lt("Discount dependency"),
+	"frequent_claims": _lt("Frequent claims"),
+	"delivery_failures": _lt("Delivery failures"),
+	"abusive_behavior": _lt("Abusive behaviour"),
+	"cancellation_pattern": _lt("Cancellation pattern"),
+	"manual_flag": _lt("Manual flag"),
 }
 FACTOR_LABELS = {
 	"payment": "payment behaviour",

@@ -31,8 +31,11 @@ class OpenVoucher:
 	company: str
 	voucher_type: str
 	voucher_no: str
-	balance: float
+	balance: float  # company currency
 	due: date | None  # due date, else posting date
+	# The same balance in the party account's currency (an invoice in USD on a company keeping INR books).
+	balance_in_account_currency: float | None = None
+	account_currency: str | None = None
 
 
 def precision() -> int:
@@ -55,6 +58,8 @@ def open_vouchers(
 			PLE.against_voucher_type,
 			PLE.against_voucher_no,
 			Sum(PLE.amount).as_("balance"),
+			Sum(PLE.amount_in_account_currency).as_("balance_ac"),
+			Max(PLE.account_currency).as_("account_currency"),
 			Max(Case().when(own_row, Coalesce(PLE.due_date, PLE.posting_date))).as_("due"),
 		)
 		.where(
@@ -78,6 +83,8 @@ def open_vouchers(
 			r.against_voucher_no,
 			float(r.balance or 0),
 			getdate(r.due) if r.due else None,
+			float(r.balance_ac or 0),
+			r.account_currency,
 		)
 		for r in query.run(as_dict=True)
 	]

@@ -12,6 +12,7 @@ from datetime import date
 import frappe
 from frappe.query_builder import Case, DocType
 from frappe.query_builder.functions import Extract, Sum
+from frappe.utils import getdate, nowdate
 from pypika.enums import DatePart
 
 SI = DocType("Sales Invoice")
@@ -22,37 +23,73 @@ def total(condition, value):
 
 
 def lifetime_value(customers: list[str], companies: list[str] | None = None) -> dict[str, float]:
-	"""customer -> net billed, all time (`companies`: only these; None: all)."""
+	"""customer -> net billed, all time (`companies`: only these; None: all), in one currency (company_rates)."""
 	if not customers or (companies is not None and not companies):
 		return {}
 	query = (
 		frappe.qb.from_(SI)
-		.select(SI.customer, Sum(SI.base_net_total))
+		.select(SI.customer, SI.company, Sum(SI.base_net_total))
 		.where(SI.customer.isin(customers) & (SI.docstatus == 1))
-		.groupby(SI.customer)
+		.groupby(SI.customer, SI.company)
 	)
 	if companies is not None:
 		query = query.where(SI.company.isin(companies))
-	return {customer: float(value or 0) for customer, value in query.run()}
+	return _in_one_currency(query.run())
 
 
 def net_billed(customers: list[str], since: date, until: date) -> dict[str, float]:
-	"""customer -> net billed with posting date in (since, until]."""
+	"""customer -> net billed with posting date in (since, until], in one currency (company_rates)."""
 	if not customers:
 		return {}
 	rows = (
 		frappe.qb.from_(SI)
-		.select(SI.customer, Sum(SI.base_net_total))
+		.select(SI.customer, SI.company, Sum(SI.base_net_total))
 		.where(
 			SI.customer.isin(customers)
 			& (SI.docstatus == 1)
 			& (SI.posting_date > since)
 			& (SI.posting_date <= until)
 		)
-		.groupby(SI.customer)
+		.groupby(SI.customer, SI.company)
 		.run()
 	)
-	return {customer: round(float(value or 0), 2) for customer, value in rows}
+	return {c: round(v, 2) for c, v in _in_one_currency(rows, day=until).items()}
+
+
+def _in_one_currency(rows, into: str | None = None, day: date | None = None) -> dict[str, float]:
+	"""(customer, company, amount in company currency) rows -> customer -> sum in one currency."""
+	_currency, rates = company_rates({company for _c, company, _v in rows}, into, day)
+	out: dict[str, float] = {}
+	for customer, company, value in rows:
+		if rates.get(company):
+			out[customer] = out.get(customer, 0.0) + float(value or 0) * rates[company]
+	return out
+
+
+def company_rates(
+	companies, into: str | None = None, day: date | None = None
+) -> tuple[str, dict[str, float]]:
+	"""One currency for the figures of several companies, and each company's rate into it: `into`, else the
+	companies' own currency when they share one (no conversion at all), else the default company's currency.
+	Rates are the site's (exchange_rate); a company whose currency has none gets 0: its figures are left out
+	(and logged), never added unconverted."""
+	currencies = {c: frappe.get_cached_value("Company", c, "default_currency") or "" for c in companies}
+	if into is None:
+		distinct = set(currencies.values())
+		into = distinct.pop() if len(distinct) == 1 else default_currency()
+	day = day or getdate(nowdate())
+	by_currency: dict[str, float] = {}
+	for currency in set(currencies.values()):
+		by_currency[currency] = exchange_rate(currency, into, day)
+		if not by_currency[currency]:
+			frappe.log_error(f"customer_360: no exchange rate {currency} -> {into}; its figures are left out")
+	return into, {company: by_currency[currency] for company, currency in currencies.items()}
+
+
+def default_currency() -> str:
+	import erpnext
+
+	return erpnext.get_default_currency() or frappe.db.get_default("currency") or ""
 
 
 def monthly(customers: list[str], since: date, companies: list[str] | None = None) -> dict[str, float]:
@@ -72,7 +109,7 @@ def monthly(customers: list[str], since: date, companies: list[str] | None = Non
 
 
 def windows(customers: list[str] | None, today: date, start: date, d90: date, d180: date, d365: date) -> list:
-	"""Per customer: billed and returned in the last 365 days, net revenue of the last 90 days and the 90 before,
+	"""Per customer and company (company currency): billed and returned in the last 365 days, net revenue of the last 90 days and the 90 before,
 	billed, refunded and refunds since `start` (the risk rules' window)."""
 	sale, credit = SI.is_return == 0, SI.is_return == 1
 	recent = credit & (SI.posting_date > start)
@@ -80,6 +117,7 @@ def windows(customers: list[str] | None, today: date, start: date, d90: date, d1
 		frappe.qb.from_(SI)
 		.select(
 			SI.customer,
+			SI.company,
 			total(sale & (SI.posting_date > d365), SI.base_grand_total).as_("billed_365"),
 			total(credit & (SI.posting_date > d365), -SI.base_grand_total).as_("returns_365"),
 			total(SI.posting_date > d90, SI.base_net_total).as_("revenue_90"),
@@ -89,7 +127,7 @@ def windows(customers: list[str] | None, today: date, start: date, d90: date, d1
 			total(recent, 1).as_("refund_count"),
 		)
 		.where((SI.docstatus == 1) & (SI.posting_date > min(d365, start)) & (SI.posting_date <= today))
-		.groupby(SI.customer)
+		.groupby(SI.customer, SI.company)
 	)
 	if customers is not None:
 		query = query.where(SI.customer.isin(customers))
@@ -112,3 +150,42 @@ def invoice_discounts(customers: list[str] | None, start: date, today: date) -> 
 		{"start": start, "today": today, "customers": customers},
 		as_dict=True,
 	)
+
+
+def exchange_rate(from_currency: str, to_currency: str, day: date) -> float:
+	"""The site's rate as ERPNext keeps it (Currency Exchange, the newest on or before `day`); 0 without one.
+	Stored rates only: a figure is never fetched from the network inside a page or a nightly job."""
+	if from_currency == to_currency:
+		return 1.0
+	rate = frappe.get_all(
+		"Currency Exchange",
+		filters={"from_currency": from_currency, "to_currency": to_currency, "date": ("<=", day)},
+		fields=["exchange_rate"],
+		order_by="date desc",
+		limit=1,
+	)
+	if rate:
+		return float(rate[0].exchange_rate or 0)
+	inverse = frappe.get_all(
+		"Currency Exchange",
+		filters={"from_currency": to_currency, "to_currency": from_currency, "date": ("<=", day)},
+		fields=["exchange_rate"],
+		order_by="date desc",
+		limit=1,
+	)
+	return 1 / float(inverse[0].exchange_rate) if inverse and inverse[0].exchange_rate else 0.0
+
+
+def net_billed_in(customers: list[str] | None, since: date, until: date, currency: str) -> dict[str, float]:
+	"""customer -> net billed in (since, until], each company's figure converted into `currency`."""
+	query = (
+		frappe.qb.from_(SI)
+		.select(SI.customer, SI.company, Sum(SI.base_net_total))
+		.where((SI.docstatus == 1) & (SI.posting_date > since) & (SI.posting_date <= until))
+		.groupby(SI.customer, SI.company)
+	)
+	if customers is not None:
+		if not customers:
+			return {}
+		query = query.where(SI.customer.isin(customers))
+	return _in_one_currency(query.run(), into=currency, day=until)

@@ -7,11 +7,13 @@ from __future__ import annotations
 from datetime import date
 
 import frappe
-from frappe.query_builder import DocType
-from frappe.query_builder.functions import Max
+from frappe.query_builder import CustomFunction, DocType
+from frappe.query_builder.functions import Avg, Count, Max
 
 SCORE = DocType("Customer Health Score")
 SUMMARY = ("score", "band", "score_date")
+Weekday = CustomFunction("weekday", ["day"])  # 0 = Monday
+SubDate = CustomFunction("subdate", ["day", "days"])
 
 
 def _banded(query, table, banded: bool):
@@ -67,3 +69,32 @@ def history(
 	if customers is not None:
 		query = query.where(SCORE.customer.isin(customers))
 	return _banded(query, SCORE, banded).run(as_dict=True)
+
+
+def weekly_average(
+	customers: list[str] | None, from_date: date, to_date: date, group_field: str
+) -> list[dict]:
+	"""Average banded score per week (weeks start on Monday) and value of the Customer's `group_field`, for
+	score rows dated from `from_date` to `to_date` inclusive: rows `grp`, `week`, `average`, `customers`."""
+	if customers is not None and not customers:
+		return []
+	customer = DocType("Customer")
+	week = SubDate(SCORE.score_date, Weekday(SCORE.score_date))
+	query = (
+		frappe.qb.from_(SCORE)
+		.join(customer)
+		.on(customer.name == SCORE.customer)
+		.select(
+			customer[group_field].as_("grp"),
+			week.as_("week"),
+			Avg(SCORE.score).as_("average"),
+			Count(SCORE.customer).distinct().as_("customers"),
+		)
+		.where(SCORE.score_date[from_date:to_date])
+		.groupby(customer[group_field], week)
+		.orderby(week)
+		.orderby(customer[group_field])
+	)
+	if customers is not None:
+		query = query.where(SCORE.customer.isin(customers))
+	return _banded(query, SCORE, True).run(as_dict=True)

@@ -69,6 +69,19 @@ def _backfill_batch_sql(source: Source, after: str) -> tuple[int, str | None]:
 	return len(rows), upto
 
 
+def reindex_sql(source: Source) -> None:
+	"""Index one source's whole history set-based, committing after each batch: for patches that bring a new
+	source (or a new column) onto a site that already has an index. Idempotent: it rewrites the same rows."""
+	after = ""
+	while True:
+		documents, last = _backfill_batch_sql(source, after)
+		if not documents:
+			break
+		frappe.db.commit()
+		after = last
+	bump_version()
+
+
 def _backfill_batch_python(source: Source, after: str) -> tuple[int, str | None, int]:
 	rows = read_rows(source, "name > %(after)s", {"after": after}, limit=BATCH)
 	if not rows:

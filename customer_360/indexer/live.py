@@ -57,7 +57,14 @@ def _index_documents(items: list[tuple[str, str]]) -> int:
 			gone = [n for n in names if not frappe.db.exists("Customer", n)]
 			if gone:
 				frappe.db.sql(f"delete from `{TABLE}` where customer in %(c)s", {"c": gone})
-			continue
+			# The customer's own milestones (sources/customer.py) are re-indexed like any source's events; a merged
+			# customer's moved to its survivor, and go with it.
+			names = [n for n in names if n not in gone]
+			if gone:
+				frappe.db.sql(
+					f"delete from `{TABLE}` where source_doctype = 'Customer' and source_name in %(c)s",
+					{"c": gone},
+				)
 		source = get_source(doctype)
 		if not source:
 			continue

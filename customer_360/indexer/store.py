@@ -16,7 +16,7 @@ from frappe.utils import now_datetime
 from pymysql.converters import escape_string
 
 from customer_360.core.timeline import Event
-from customer_360.sources import BUILTIN_SOURCES, Source, sql
+from customer_360.sources import BUILTIN_SOURCES, Source, lead, sql
 
 TABLE = "tabCustomer Timeline Event"
 # The event's own columns, in the order write_events writes them after the standard ones.
@@ -24,6 +24,8 @@ EVENT_FIELDS = (
 	"customer", "event_time", "event_type", "kind", "source_doctype", "source_name", "title", "summary",
 	"amount", "has_amount", "currency", "company", "contact", "actor", "cancelled",
 )  # fmt: skip
+# Written with every event but never read back by the timeline: the long text behind full-text search.
+SEARCH_FIELD = "search_text"
 COLUMNS = (
 	"name",
 	"creation",
@@ -33,6 +35,7 @@ COLUMNS = (
 	"docstatus",
 	"idx",
 	*EVENT_FIELDS,
+	SEARCH_FIELD,
 )
 _UPDATED = [c for c in COLUMNS if c not in ("name", "creation", "owner", "docstatus", "idx")]
 BATCH = 2000
@@ -71,6 +74,17 @@ def readable_source_doctypes() -> list[str]:
 	]
 
 
+def party_gate(user: str | None = None) -> dict | None:
+	"""What the current user may not see of the follows_customer sources: their events of records attached to a
+	Lead or a Prospect the user lacks read on (kinds prefixed by sources/lead.py). None when nothing is hidden,
+	so readers who may read Leads and Prospects pay for no extra predicate.
+	{"doctypes": the follows_customer doctypes, "prefixes": the hidden kind prefixes}."""
+	prefixes = [lead.kind_prefix(p) for p in lead.PARTIES if not frappe.has_permission(p, "read", user=user)]
+	if not prefixes:
+		return None
+	return {"doctypes": [s.doctype for s in get_sources() if s.follows_customer], "prefixes": prefixes}
+
+
 # ---------------------------------------------------------------- reading sources
 
 
@@ -91,9 +105,12 @@ def _with_customers(source: Source, rows: list[dict]) -> list[dict]:
 	if not rows:
 		return []
 	links = defaultdict(dict)
+	details = {}
 	names = {"names": [r["name"] for r in rows]}
-	for name, customer, contact in frappe.db.sql(source.links_sql(in_names), names):
+	for name, customer, contact, *extra in frappe.db.sql(source.links_sql(in_names), names):
 		if customer:
+			if source.link_fields:
+				details[name, customer] = dict(zip(source.link_fields, extra, strict=True))
 			# Keep a contact when a link names one (it says who wrote); of several, the smallest name, as the
 			# set-based path (sources/sql.py) picks.
 			known = links[name].get(customer)
@@ -101,7 +118,9 @@ def _with_customers(source: Source, rows: list[dict]) -> list[dict]:
 	out = []
 	for row in rows:
 		for customer, contact in links.get(row["name"], {}).items():
-			out.append({**row, "customer": customer, "contact": contact})
+			out.append(
+				{**row, **details.get((row["name"], customer), {}), "customer": customer, "contact": contact}
+			)
 	return out
 
 
@@ -157,7 +176,7 @@ def write_events(events: list[Event]) -> int:
 			values = (
 				e.customer, e.event_time, e.event_type, e.kind, e.source_doctype, e.source_name, e.title,
 				e.summary, e.amount or 0, int(e.amount is not None), e.currency, e.company, e.contact, e.actor,
-				e.cancelled,
+				e.cancelled, e.search_text,
 			)  # fmt: skip
 			rows.append(f"({_literal(e.name)}, {constants}, {', '.join(map(_literal, values))})")
 		frappe.db.sql(head + ", ".join(rows) + f" on duplicate key update {update}")

@@ -10,5 +10,5 @@ log.py         the merge log: queueing, manifest rows, status and progress
 job.py         the merge job (committed steps with progress); steps.py: what merge and undo share
 undo.py        the undo: queued after its blockers are checked, run in one transaction
 duplicates.py  candidate groups for the report/page and the form warning
-benchmark.py   our merge vs ERPNext's rename(merge=True) on identical data
+(the benchmark against ERPNext's rename(merge=True) is devtools/perf/merge.py)
 """

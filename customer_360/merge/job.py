@@ -58,7 +58,7 @@ from customer_360.merge.undo import blockers as blockers
 from customer_360.merge.undo import run_undo as run_undo
 
 # Rows re-pointed (and recorded) per transaction: one progress step, one commit.
-REPOINT_BATCH = 5000
+REPOINT_BATCH = 20_000
 
 
 def run_merge(log: str) -> None:
@@ -150,22 +150,21 @@ def _union_assign(survivor: str, snapshots: list[dict]) -> str | None:
 
 def _repoint(log: str, survivor: str, losers: list[str], recorder: _Recorder) -> int:
 	fields = links.link_fields()
-	total = max(1, sum(links.count_rows(losers, losers).values()))
 	done = 0
-	for lf in fields:
-		previous = None
+	# Progress by field, not by row: counting the rows first would cost a query per field (~150) more.
+	for position, lf in enumerate(fields, 1):
 		while True:
-			found = links.find_rows(lf, losers, losers, limit=REPOINT_BATCH, for_update=True)
-			if not found:
+			# Set-based: the batch is written to the manifest straight from the table (INSERT ... SELECT), then
+			# re-pointed by one UPDATE of the same rows; no row travels through Python.
+			added = recorder.record_pointing(lf, losers, survivor, REPOINT_BATCH)
+			if not added:
 				break
-			if found == previous:  # an update that did not take (a trigger?): never loop forever
+			if links.repoint_next(lf, losers, survivor, REPOINT_BATCH) != added:
+				# A recorded row that did not change (a trigger?): the manifest would lie, and the next batch
+				# would read the same rows again. The batch rolls back and the merge stops.
 				raise frappe.ValidationError(_("Could not re-point {0}.{1}").format(lf.doctype, lf.field))
-			previous = found
-			rows = [links.planned_row(lf, name, value, survivor) for name, value in found]
-			links.apply(rows)
-			recorder.add(rows)
-			done += len(rows)
-			_publish(log, 5 + 85 * done / total, "Running", _("{0} of about {1} rows").format(done, total))
+			done += added
+			_publish(log, 5 + 85 * position / len(fields), "Running", _("{0} rows re-pointed").format(done))
 			_still(log, "Running")
 			frappe.db.commit()
 			lock.refresh([survivor, *losers], log)

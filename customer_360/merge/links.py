@@ -117,15 +117,9 @@ def _params(customers: Iterable[str], losers: Iterable[str]) -> dict:
 	return {"customers": customers or ["\x00"], "losers": list(losers) or ["\x00"]}
 
 
-def find_rows(
-	lf: LinkField, customers: Iterable[str], losers: Iterable[str], limit: int | None = None, for_update=False
-) -> list[tuple[str, str]]:
+def find_rows(lf: LinkField, customers: Iterable[str], losers: Iterable[str]) -> list[tuple[str, str]]:
 	"""(name, current value) of this field's rows pointing at `customers`, by name."""
 	sql = f"select name, `{lf.field}` from {lf.table} where {lf.where()} order by name"
-	if limit:
-		sql += f" limit {int(limit)}"
-	if for_update:
-		sql += " for update"
 	return frappe.db.sql(sql, _params(customers, losers))
 
 
@@ -175,19 +169,14 @@ def apply(rows: Iterable[ManifestRow]) -> None:
 			)
 
 
-def current_values(rows: Iterable[ManifestRow]) -> dict[tuple[str, str, str], object]:
-	"""{(doctype, name, field): value now} for the rows' documents; a deleted document has no key."""
-	by_field: dict[tuple[str, str], list[str]] = defaultdict(list)
-	for r in rows:
-		by_field[(r.doctype, r.field)].append(r.name)
-	out = {}
-	for (doctype, field), names in by_field.items():
-		if not frappe.db.table_exists(doctype) or not frappe.db.has_column(doctype, field):
-			continue  # the whole doctype is gone (app uninstalled): every row reads as deleted
-		for start in range(0, len(names), BATCH):
-			for name, value in frappe.db.sql(
-				f"select name, `{field}` from `tab{doctype}` where name in %(names)s",
-				{"names": names[start : start + BATCH]},
-			):
-				out[(doctype, name, field)] = value
-	return out
+def repoint_next(lf: LinkField, losers: list[str], survivor: str, limit: int) -> int:
+	"""Re-point the next `limit` rows of `lf` still pointing at a loser, by name: the rows the caller has just
+	recorded with the same condition, order and limit (log.record_pointing read them FOR UPDATE in this
+	transaction, with their index range: nothing can have changed or slipped in since). One UPDATE; `modified`
+	is left alone, as Frappe's rename does. Returns how many changed."""
+	new = "if(name = %(survivor)s, null, %(survivor)s)" if lf.doctype == CUSTOMER else "%(survivor)s"
+	frappe.db.sql(
+		f"update {lf.table} set `{lf.field}` = {new} where {lf.where()} order by name limit {int(limit)}",
+		{**_params(losers, losers), "survivor": survivor},
+	)
+	return int(frappe.db.sql("select row_count()")[0][0])

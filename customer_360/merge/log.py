@@ -1,5 +1,7 @@
 """The merge log: job ids, queueing, the log's rows (customers, manifest), its status fields and the
-progress published to the page."""
+progress published to the page. The manifest is written and read back set-based: INSERT ... SELECT of the rows
+a batch re-points (record_pointing), and for the undo one statement per (doctype, field) to find the rows that
+changed since (changed_rows) and to put the others back (restore_recorded)."""
 
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ from pymysql.converters import escape_string
 
 from customer_360.core.merge_plan import ManifestRow
 from customer_360.merge import lock
+from customer_360.merge.links import CUSTOMER, _params
 
 LOG = "Customer Merge Log"
 ROW = "Customer Merge Log Row"
@@ -116,6 +119,104 @@ class _Recorder:
 				f"insert into `tab{ROW}` (name, creation, modified, owner, modified_by, docstatus, idx, parent,"
 				f" parenttype, parentfield, {', '.join(ROW_FIELDS)}) values {', '.join(values)}"
 			)
+
+	def record_pointing(self, lf, losers: list[str], survivor: str, limit: int) -> int:
+		"""The next `limit` rows of link field `lf` still pointing at a loser, by name, appended to the manifest
+		in one INSERT ... SELECT that reads them FOR UPDATE (they cannot change before the caller re-points
+		exactly these rows and commits). Returns how many; they are numbered after the rows already recorded."""
+
+		# The survivor pointing at a loser (its parent customer, say) would point at itself: cleared instead.
+		new = "if(t.name = %(survivor)s, '', %(survivor)s)" if lf.doctype == CUSTOMER else "%(survivor)s"
+		seq = "%(idx)s + row_number() over (order by t.name)"
+		frappe.db.sql(
+			f"""insert into `tab{ROW}` (name, creation, modified, owner, modified_by, docstatus, idx, parent,
+				parenttype, parentfield, {", ".join(ROW_FIELDS)})
+			select concat(%(log)s, '-', {seq}), %(now)s, %(now)s, %(user)s, %(user)s, 0, {seq}, %(log)s,
+				%(logtype)s, 'rows', %(doctype)s, t.name, %(field)s, t.`{lf.field}`, {new}, %(kind)s
+			from {lf.table} t where {lf.where()} order by t.name limit {int(limit)} for update""",
+			{
+				**_params(losers, losers),
+				"survivor": survivor,
+				"idx": self.idx,
+				"log": self.log,
+				"logtype": LOG,
+				"now": now_datetime(),
+				"user": frappe.session.user,
+				"doctype": lf.doctype,
+				"field": lf.field,
+				"kind": lf.kind,
+			},
+		)
+		added = int(frappe.db.sql("select row_count()")[0][0])
+		self.idx += added
+		return added
+
+
+# --- the undo, set-based: the manifest is read and written back in SQL, one statement per (doctype, field)
+
+
+def _manifest_fields(log: str) -> list[tuple[str, str]]:
+	return frappe.db.sql(
+		f"""select distinct ref_doctype, fieldname from `tab{ROW}`
+		where parent = %s and parenttype = %s and kind != 'child' order by ref_doctype, fieldname""",
+		(log, LOG),
+	)
+
+
+# The log's manifest rows of one (doctype, field), child rows aside, as `r`.
+_OF_FIELD = (
+	"r.parent = %(log)s and r.parenttype = %(logtype)s and r.ref_doctype = %(doctype)s"
+	" and r.fieldname = %(field)s and r.kind != 'child'"
+)
+# Byte for byte, as core.merge_plan compares: SQL's "=" ignores case and trailing spaces.
+_STILL_NEW = "binary coalesce(t.`{field}`, '') = binary coalesce(r.new_value, '')"
+
+
+def _of_field(log: str, doctype: str, field: str) -> dict:
+	return {"log": log, "logtype": LOG, "doctype": doctype, "field": field}
+
+
+def changed_rows(log: str) -> tuple[list[ManifestRow], dict[tuple[str, str, str], object]]:
+	"""The manifest rows (child rows aside) whose document is gone or whose field no longer holds what the
+	merge wrote, and their current values, for core.merge_plan.undo_blockers. Every other row holds its new
+	value, so it cannot block: the filter is SQL, the verdict and its wording stay in core."""
+	rows, current = [], {}
+	for doctype, field in _manifest_fields(log):
+		params = _of_field(log, doctype, field)
+		if not (frappe.db.table_exists(doctype) and frappe.db.has_column(doctype, field)):
+			# The whole doctype is gone (its app uninstalled): every row reads as deleted.
+			found = frappe.db.sql(
+				f"select r.ref_name, r.old_value, r.new_value, r.kind, 0, null from `tab{ROW}` r"
+				f" where {_OF_FIELD} order by r.idx",
+				params,
+			)
+		else:
+			found = frappe.db.sql(
+				f"""select r.ref_name, r.old_value, r.new_value, r.kind, t.name is not null, t.`{field}`
+				from `tab{ROW}` r left join `tab{doctype}` t on t.name = r.ref_name
+				where {_OF_FIELD} and (t.name is null or not {_STILL_NEW.format(field=field)}) order by r.idx""",
+				params,
+			)
+		for name, old, new, kind, exists, now in found:
+			rows.append(ManifestRow(doctype, name, field, old or "", new or "", kind))
+			if exists:
+				current[(doctype, name, field)] = now
+	return rows, current
+
+
+def restore_recorded(log: str) -> int:
+	"""Every re-pointed field back to its old value ("" = NULL), one UPDATE joined to the manifest per
+	(doctype, field). The caller has checked that nothing blocks and that no field is recorded twice; should a
+	row still not hold its new value, the count comes out short and the caller rolls back."""
+	restored = 0
+	for doctype, field in _manifest_fields(log):
+		frappe.db.sql(
+			f"""update `tab{ROW}` r join `tab{doctype}` t on t.name = r.ref_name
+			set t.`{field}` = nullif(r.old_value, '') where {_OF_FIELD} and {_STILL_NEW.format(field=field)}""",
+			_of_field(log, doctype, field),
+		)
+		restored += int(frappe.db.sql("select row_count()")[0][0])
+	return restored
 
 
 def _publish(log: str, percent: float, status: str, description: str = "") -> None:

@@ -16,12 +16,15 @@ from customer_360.merge import links, lock
 from customer_360.merge.log import (
 	LOG,
 	LOSER,
+	ROW,
 	TIMELINE,
 	_publish,
 	_set,
+	changed_rows,
 	enqueue,
 	log_customers,
 	manifest,
+	restore_recorded,
 	undo_job_id,
 )
 from customer_360.merge.request import refuse_if_busy
@@ -32,8 +35,7 @@ from customer_360.messages import bold
 def blockers(log: str) -> list:
 	"""What makes undoing this log unsafe now (core.merge_plan.undo_blockers); empty when it may go ahead."""
 	survivor, loser_rows = log_customers(log)
-	rows = [r for r in manifest(log) if r.kind != "child"]
-	current = links.current_values(rows)
+	rows, current = changed_rows(log)  # only the rows that can block: the others hold their new value
 	taken = {
 		r.customer: bool(r.deleted) and bool(frappe.db.exists("Customer", r.customer)) for r in loser_rows
 	}
@@ -89,11 +91,9 @@ def run_undo(log: str) -> None:
 			if r.deleted:
 				cust.restore(r.snapshot)
 				_mark_restored(r.customer)
-		rows = manifest(log)
-		links.apply(undo_plan([r for r in rows if r.kind != "child"]))
-		for r in rows:
-			if r.kind == "child":
-				frappe.db.delete(r.doctype, {"name": r.name, "parent": survivor, "parenttype": "Customer"})
+		_restore_links(log)
+		for doctype, name in _child_rows(log):
+			frappe.db.delete(doctype, {"name": name, "parent": survivor, "parenttype": "Customer"})
 		kept = _restore_survivor(log, survivor)
 		frappe.db.sql(
 			f"update `tab{LOSER}` set deleted = 0 where parent = %s and parenttype = %s", (log, LOG)
@@ -116,7 +116,6 @@ def run_undo(log: str) -> None:
 		sources = frappe.db.sql(
 			f"select distinct source_doctype, source_name from `tab{TIMELINE}` where customer = %s", survivor
 		)
-		moved = [(r.doctype, r.name) for r in rows if r.kind != "child"]
 		frappe.clear_document_cache("Customer", survivor)
 		frappe.get_doc("Customer", survivor).add_comment(
 			"Edit",
@@ -124,7 +123,10 @@ def run_undo(log: str) -> None:
 				_names(losers), _names([survivor]), escape_html(log)
 			),
 		)
-		_reindex(undo_job_id(log), [*map(tuple, sources), *moved])
+		# Every document the merge moved has its events under the survivor (the merge moved them there), so
+		# `sources` names them all; the restored losers too: their own milestones (sources/customer.py) left the
+		# index with them.
+		_reindex(undo_job_id(log), [*map(tuple, sources), *(("Customer", n) for n in losers)])
 		frappe.db.commit()
 		_publish(log, 100, "Undone", _("Undone"))
 	except _Abandoned:
@@ -139,6 +141,35 @@ def run_undo(log: str) -> None:
 		_publish(log, 100, before, _("Undo failed"))
 	finally:
 		lock.release([survivor, *losers], log)
+
+
+def _restore_links(log: str) -> None:
+	"""Every manifest row back, set-based; a manifest that records a field twice goes through core's undo_plan
+	(it decides which value was there before the merge)."""
+	rows, fields = frappe.db.sql(
+		f"""select count(*), count(distinct ref_doctype, ref_name, fieldname) from `tab{ROW}`
+		where parent = %s and parenttype = %s and kind != 'child'""",
+		(log, LOG),
+	)[0]
+	if rows != fields:
+		links.apply(undo_plan([r for r in manifest(log) if r.kind != "child"]))
+		return
+	if restore_recorded(log) != rows:  # a row changed since the check: change nothing
+		frappe.throw(
+			_("Some documents changed while the undo ran; nothing was undone."), frappe.ValidationError
+		)
+
+
+def _child_rows(log: str) -> list[tuple[str, str]]:
+	"""(doctype, name) of the child rows the merge copied to the survivor."""
+	return [
+		tuple(r)
+		for r in frappe.db.sql(
+			f"""select ref_doctype, ref_name from `tab{ROW}`
+			where parent = %s and parenttype = %s and kind = 'child' order by idx""",
+			(log, LOG),
+		)
+	]
 
 
 def _refusal(found: list) -> str:

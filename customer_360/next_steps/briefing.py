@@ -13,13 +13,14 @@ import frappe
 from frappe import _
 from frappe.utils import add_days, get_fullname, getdate, nowdate
 
+from customer_360.assistant import model as assistant
 from customer_360.core.capabilities import NOTE_SCOPES
 from customer_360.core.next_steps import drafts
 from customer_360.core.next_steps.briefing import compose_briefing, restrict_context
 from customer_360.core.notes import PORTAL_SCOPE, audience_sees
-from customer_360.next_steps import assistant, service
+from customer_360.next_steps import service
 from customer_360.next_steps.context import bought, cases, customer_context, health, interactions, money
-from customer_360.permissions import _settings_rows, get_capabilities
+from customer_360.permissions import _settings_rows, capabilities_for, get_capabilities
 
 # A briefing note never goes to the customer's portal.
 NOTE_SCOPES_FOR_BRIEFING = tuple(s for s in NOTE_SCOPES if s != PORTAL_SCOPE)
@@ -46,7 +47,7 @@ def briefing_context(customer: str) -> dict:
 	if ctx["health"] is None:
 		left_out.append("health")
 	ctx["open_cases"] = cases(customer, today)
-	see_finance = get_capabilities().see_finance
+	see_finance = capabilities_for(customer).see_finance
 	ctx["suggestions"] = [
 		{"rule": s.rule, "title": s.title, "reason": s.text(_, see_finance)}
 		for s in service.for_customer(customer, today)
@@ -67,7 +68,9 @@ def build(customer: str, use_model: bool = False, ctx: dict | None = None) -> di
 	}
 	if use_model:
 		try:
-			text = assistant.complete(drafts.model_messages("briefing", ctx))
+			text = assistant.complete(
+				drafts.model_messages("briefing", ctx), purpose="briefing", customer=customer
+			)
 		except assistant.AssistantUnavailable as e:
 			out["notice"] = str(e)  # the deterministic briefing stands, with the notice shown above it
 		else:

@@ -14,7 +14,7 @@ from customer_360 import money as money_panel
 from customer_360 import timeline
 from customer_360.core import risk
 from customer_360.facts import issues
-from customer_360.permissions import allowed_companies, get_capabilities
+from customer_360.permissions import allowed_companies, capabilities_for
 from customer_360.risk_health.facts import active_flags
 from customer_360.risk_health.panel import health_panel
 
@@ -102,7 +102,7 @@ def interactions(customer: str) -> list[dict]:
 
 
 def money(customer: str, today) -> dict | None:
-	data = money_panel.panel(customer, None, today, get_capabilities())
+	data = money_panel.panel(customer, None, today, capabilities_for(customer))
 	if data.get("masked"):
 		return None
 	companies = []

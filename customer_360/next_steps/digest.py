@@ -14,6 +14,7 @@ from frappe import _
 from frappe.query_builder import DocType
 from frappe.utils import get_fullname, getdate, nowdate
 
+from customer_360.assistant import meetings
 from customer_360.core.next_steps.digest import compose_digest
 from customer_360.facts import scores
 from customer_360.next_steps import config, service
@@ -105,6 +106,8 @@ def _digest_data(owner: str, today) -> dict:
 		"flags": _new_flags(customers, today, names) if caps.see_risk else None,
 		"renewals": [],
 		"suggestions": [],
+		# Briefings prepared ahead of their meetings (assistant.meetings), linked from the digest.
+		"meetings": meetings.for_owner(owner, today),
 	}
 	if not customers:
 		return data

@@ -12,11 +12,12 @@ import frappe
 from frappe import _
 from frappe.utils import add_days, get_fullname, getdate, now_datetime, nowdate
 
+from customer_360.assistant import model as assistant
 from customer_360.core import next_steps as core
 from customer_360.core.next_steps import drafts, rules
 from customer_360.customer_360.doctype.customer_interaction.customer_interaction import make_task
 from customer_360.messages import bold
-from customer_360.next_steps import assistant, config
+from customer_360.next_steps import config
 from customer_360.next_steps.context import customer_context
 from customer_360.next_steps.facts import decisions, gather
 from customer_360.permissions import check_assignee, get_capabilities
@@ -161,7 +162,9 @@ def draft_for(customer: str, s: core.Suggestion, use_model: bool = False) -> dic
 			"evidence": [e.as_dict() for e in s.evidence],
 		}
 		try:
-			text = assistant.complete(drafts.model_messages("draft", ctx, s))
+			text = assistant.complete(
+				drafts.model_messages("draft", ctx, s), purpose="draft", customer=customer
+			)
 		except assistant.AssistantUnavailable as e:
 			out["notice"] = str(e)
 		else:

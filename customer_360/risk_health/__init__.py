@@ -7,7 +7,7 @@
 - job.py        recompute_all (nightly), recompute_customer / enqueue_recompute (after a document changes),
                 doc_events handlers, the bulk upsert of Customer Health Score rows
 - customer_signals.py  lifetime value, repurchase rhythm, dormancy, VIP, expansion for the 360 page
-- benchmark.py  benchmark_recompute() for `bench customer-360 benchmark-health`
+(the benchmark of the nightly recompute is devtools/perf/health.py)
 
 Submodules are imported where used (frappe.qb tables are built at import time, after frappe.init).
 """

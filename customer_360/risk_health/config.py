@@ -45,13 +45,18 @@ def build_config(raw) -> Config:
 		frappe.throw(_("Customer 360 Settings, Risk & Health: {0}").format(str(e)), frappe.ValidationError)
 	min_value = flt(raw.get("vip_min_lifetime_value"))
 	min_orders = cint(raw.get("vip_min_orders_365"))
+	top_percent = min(flt(raw.get("vip_top_percent")), 100.0)
 	return Config(
 		weights=weights,
 		bands=bands,
 		thresholds=thresholds,
 		dormant_days=_int(raw.get("dormant_days"), DEFAULT_DORMANT_DAYS) or DEFAULT_DORMANT_DAYS,
 		# 0 means "no rule": a VIP threshold of 0 would make every customer a VIP.
-		vip=health.VipRule(min_value if min_value > 0 else None, min_orders if min_orders > 0 else None),
+		vip=health.VipRule(
+			min_value if min_value > 0 else None,
+			min_orders if min_orders > 0 else None,
+			top_percent=top_percent if top_percent > 0 else None,
+		),
 		show_under_review_badge=bool(cint(raw.get("show_under_review_badge"))),
 	)
 

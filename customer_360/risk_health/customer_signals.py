@@ -9,9 +9,11 @@ from __future__ import annotations
 import frappe
 from frappe.utils import add_days, getdate, nowdate
 
+from customer_360 import cache
 from customer_360.core import health
 from customer_360.core.definitions import is_dormant, quiet_since
 from customer_360.facts import revenue
+from customer_360.risk_health import vip
 from customer_360.risk_health.config import load_config
 from customer_360.risk_health.facts import facts_for
 
@@ -19,25 +21,22 @@ EXPANSION_DAYS = 365  # baskets of the last year: what customers buy now
 MAX_OWN_ITEMS = 200
 MAX_PEERS = 500  # the most recent buyers of the customer's items; enough for shares, bounded on big sites
 EXPANSION_CACHE_SECONDS = 6 * 3600
-# Signals of a long history take a second or two to compute; the 360 opens often. A recompute of the customer
-# (queued by every relevant document change) forgets them; emails and notes age them out within minutes.
+# Signals of a long history take a second or two to compute; the 360 opens often. A change to any indexed
+# document (the index version) or a recompute of the customer forgets them.
 SIGNALS_CACHE_SECONDS = 15 * 60
-SIGNALS_KEY = "customer_360:signals:"
+SIGNALS = "signals"  # the kind of entry in customer_360.cache
 
 
 def signals(customer: str, today=None) -> dict:
+	"""Unmasked, shared by every reader (customer_360.cache): the caller masks lifetime value for its reader."""
 	today = getdate(today or nowdate())
-	key = f"{SIGNALS_KEY}{customer}:{today}"
-	cached = frappe.cache.get_value(key)
-	if cached is not None:
-		return cached
-	found = _signals(customer, today)
-	frappe.cache.set_value(key, found, expires_in_sec=SIGNALS_CACHE_SECONDS)
-	return found
+	return cache.get_or_compute(
+		SIGNALS, customer, [str(today)], lambda: _signals(customer, today), ttl=SIGNALS_CACHE_SECONDS
+	)
 
 
 def forget_signals(customer: str | None = None) -> None:
-	frappe.cache.delete_keys(f"{SIGNALS_KEY}{customer}:" if customer else SIGNALS_KEY)
+	cache.forget(SIGNALS, customer)
 
 
 def _signals(customer: str, today) -> dict:
@@ -63,7 +62,8 @@ def _signals(customer: str, today) -> dict:
 		"dormant": is_dormant(last, today, config.dormant_days),
 		"dormant_days": config.dormant_days,
 		"orders_365": extras["orders_365"],
-		"vip": health.is_vip(lifetime, extras["orders_365"], config.vip),
+		"vip": customer
+		in vip.vips([customer], config.vip, today, {customer: lifetime}, {customer: extras["orders_365"]}),
 		"expansion": expansion(customer, today),
 	}
 

@@ -13,13 +13,13 @@ import frappe
 from frappe.query_builder import DocType
 
 from customer_360.core.risk import Detection
+from customer_360.facts.issues import claim_documents
 from customer_360.facts.issues import tracked as issue_tracking
 from customer_360.risk_health.common import EVIDENCE_LIMIT, Windows
 
 SI = DocType("Sales Invoice")
 SO = DocType("Sales Order")
 DN = DocType("Delivery Note")
-ISSUE = DocType("Issue")
 
 
 def fill(to_raise: dict[str, list[Detection]], w: Windows) -> None:
@@ -64,7 +64,8 @@ def _refunds(customers, w):
 def _claims(customers, w):
 	if not issue_tracking():
 		return {}
-	return _newest("Issue", ISSUE, ISSUE.opening_date, _in_window(ISSUE.opening_date, w), customers)
+	# Issues and warranty claims, as the fact behind the rule counts them.
+	return claim_documents(customers, w.start, w.today)
 
 
 def _delivery_failures(customers, w):

@@ -10,7 +10,8 @@ Conventions:
 - "the last N days" is (today - N, today]; documents dated after `today` are ignored, so a recompute "as of"
   an earlier day sees that day's data (except later payments, which the ledger dates, and later cancellations).
 - Amounts are in company currency (base_* and the Payment Ledger's amount); a customer billed by companies in
-  different currencies is summed across them, which suits the ratios the rules and factors use.
+  different currencies has them converted into one (revenue.company_rates, the site's exchange rates), never
+  summed unconverted.
 - A fact the ERP cannot give (Issue doctype missing, empty timeline index) is None ("no data"), never 0.
 """
 
@@ -108,6 +109,8 @@ def _empty(creation: date | None, has_issues: bool) -> Facts:
 	cf = CustomerFacts(
 		outstanding=0.0,
 		overdue=0.0,
+		overdue_90=0.0,
+		largest_overdue=0.0,
 		billed_365=0.0,
 		order_dates=(),
 		revenue_90=0.0,
@@ -132,26 +135,41 @@ def _empty(creation: date | None, has_issues: bool) -> Facts:
 
 
 def _invoices(out: dict, scope, w: Windows) -> None:
-	for r in revenue.windows(scope, w.today, w.start, w.ago(90), w.ago(180), w.ago(365)):
-		if r.customer not in out:
+	"""Per customer, summed over its companies in one currency (revenue.company_rates): never a mixed sum."""
+	rows = revenue.windows(scope, w.today, w.start, w.ago(90), w.ago(180), w.ago(365))
+	_currency, rates = revenue.company_rates({r.company for r in rows}, day=w.today)
+	for r in rows:
+		rate = rates.get(r.company)
+		if r.customer not in out or not rate:
 			continue
 		cf, rf, _x = out[r.customer]
-		cf.billed_365, cf.returns_365 = flt(r.billed_365), flt(r.returns_365)
-		cf.revenue_90, cf.revenue_prior_90 = flt(r.revenue_90), flt(r.prior_90)
-		rf.billed, rf.refunds, rf.refund_count = flt(r.billed), flt(r.refunds), int(r.refund_count or 0)
+		cf.billed_365 += flt(r.billed_365) * rate
+		cf.returns_365 += flt(r.returns_365) * rate
+		cf.revenue_90 += flt(r.revenue_90) * rate
+		cf.revenue_prior_90 += flt(r.prior_90) * rate
+		rf.billed += flt(r.billed) * rate
+		rf.refunds += flt(r.refunds) * rate
+		rf.refund_count += int(r.refund_count or 0)
 
 
 def _receivables(out: dict, scope, w: Windows, t: dict) -> None:
 	"""Open and overdue balances (overdue = owed and due before today), with the overdue vouchers as evidence."""
 	overdue = defaultdict(list)
-	for v in receivables.open_vouchers(scope, w.today):
-		if v.customer not in out:
+	vouchers = receivables.open_vouchers(scope, w.today)
+	# Companies in different currencies: one currency (as _invoices), never a mixed sum.
+	_currency, rates = revenue.company_rates({v.company for v in vouchers}, day=w.today)
+	for v in vouchers:
+		if v.customer not in out or not rates.get(v.company):
 			continue
 		cf = out[v.customer][0]
-		cf.outstanding += v.balance
-		if v.balance > 0 and v.due is not None and v.due < w.today:
-			cf.overdue += v.balance
-			overdue[v.customer].append(((w.today - v.due).days, v.balance, v.voucher_type, v.voucher_no))
+		balance = v.balance * rates[v.company]
+		cf.outstanding += balance
+		if balance > 0 and v.due is not None and v.due < w.today:
+			cf.overdue += balance
+			cf.largest_overdue = max(cf.largest_overdue or 0.0, balance)
+			if (w.today - v.due).days > 90:
+				cf.overdue_90 += balance
+			overdue[v.customer].append(((w.today - v.due).days, balance, v.voucher_type, v.voucher_no))
 	for customer, vouchers in overdue.items():
 		rf = out[customer][1]
 		rf.overdue_invoices = tuple((days, amount) for days, amount, *_ in vouchers)

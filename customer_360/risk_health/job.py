@@ -15,6 +15,7 @@ import time
 import frappe
 from frappe.utils import getdate, now_datetime, nowdate
 
+from customer_360 import lifecycle
 from customer_360.core import health, messages, risk
 from customer_360.core.health_explain import explain_change
 from customer_360.facts import scores
@@ -63,6 +64,7 @@ def _recompute(scope: list[str] | None, today) -> dict:
 			cf.active_flags = tuple(flag_type for flag_type, _s in current.get(customer, {}).values())
 	rows = score_rows(facts, config, w.today, previous_results(scope, w.today))
 	write_scores(rows)
+	_update_lifecycle(scope, w.today)
 	forget_signals(scope[0] if scope and len(scope) == 1 else None)
 	# Alerts read the rows just written; they never fail the run (see alerts.py).
 	drops = alerts.send_drop_alerts(scope, w.today)
@@ -76,6 +78,14 @@ def _recompute(scope: list[str] | None, today) -> dict:
 		"drop_alerts": drops,
 		"seconds": round(time.perf_counter() - started, 2),
 	}
+
+
+def _update_lifecycle(scope: list[str] | None, today) -> None:
+	"""Lifecycle stages read the scores and flags just written; a failure there must not fail the scores."""
+	try:
+		lifecycle.update(scope, today)
+	except Exception:
+		frappe.log_error("customer_360: lifecycle stages failed")
 
 
 def score_rows(facts: dict, config: Config, today, previous: dict) -> list[tuple]:
@@ -178,21 +188,28 @@ def on_customer_document(doc, method=None):
 	try:
 		if _hooks_off():
 			return
-		customer = customer_of(doc)
-		if not customer:
-			return
-		pending = getattr(frappe.local, "c360_health_pending", None)
-		if pending is None:
-			pending = frappe.local.c360_health_pending = set()
-		if customer in pending:
-			return  # already queued by this transaction (on_submit and on_update of one save, say)
-		if not pending:
-			frappe.db.after_commit.add(_forget)
-			frappe.db.after_rollback.add(_forget)
-		pending.add(customer)
-		enqueue_recompute(customer)
+		for customer in customers_of(doc):
+			pending = getattr(frappe.local, "c360_health_pending", None)
+			if pending is None:
+				pending = frappe.local.c360_health_pending = set()
+			if customer in pending:
+				continue  # already queued by this transaction (on_submit and on_update of one save, say)
+			if not pending:
+				frappe.db.after_commit.add(_forget)
+				frappe.db.after_rollback.add(_forget)
+			pending.add(customer)
+			enqueue_recompute(customer)
 	except Exception:
 		frappe.log_error("customer_360: could not queue a health recompute")
+
+
+def customers_of(doc) -> list[str]:
+	"""The customers a document concerns: its customer or party, or a journal entry's Customer lines."""
+	if doc.doctype == "Journal Entry":
+		parties = (row.party for row in doc.get("accounts") or () if row.party_type == "Customer")
+		return sorted({p for p in parties if p})
+	customer = customer_of(doc)
+	return [customer] if customer else []
 
 
 def customer_of(doc) -> str | None:

@@ -13,7 +13,7 @@ from frappe.utils import add_days, getdate, nowdate
 
 from customer_360.core import health, masking, messages
 from customer_360.facts import scores
-from customer_360.permissions import get_capabilities
+from customer_360.permissions import capabilities_for
 from customer_360.risk_health import job, wording
 from customer_360.risk_health.customer_signals import signals
 
@@ -23,7 +23,7 @@ TREND_DAYS = 180
 
 def health_panel(customer: str) -> dict:
 	"""The latest score with its factors and explanation, the trend and the signals, masked for the reader."""
-	caps = get_capabilities()
+	caps = capabilities_for(customer)
 	if not caps.see_risk:
 		return masking.mask({"customer": customer}, caps, masking.HEALTH_FIELDS)
 	today = getdate(nowdate())

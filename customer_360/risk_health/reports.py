@@ -14,12 +14,10 @@ import frappe
 from frappe import _
 from frappe.utils import add_days, flt, getdate, nowdate
 
-from customer_360.core import alerts
-from customer_360.core.capabilities import SEE_FINANCE, SEE_RISK
+from customer_360.core.capabilities import SEE_RISK
 from customer_360.facts import activity, revenue, scores
-from customer_360.permissions import check_capability, has_capability
+from customer_360.permissions import check_capability
 
-SCORE = "Customer Health Score"
 BANDS = ("green", "yellow", "red")
 GROUPINGS = {"Customer Group": "customer_group", "Territory": "territory"}
 
@@ -121,17 +119,7 @@ def trend(filters):
 	from_date = getdate(filters.get("from_date") or add_days(to_date, -90))
 	if from_date > to_date:
 		frappe.throw(_("From Date must be on or before To Date."), frappe.ValidationError)
-	scoped, params = _in("h.customer", readable_customers(filters))
-	rows = frappe.db.sql(
-		f"""
-		select c.{field} as grp, date_sub(h.score_date, interval weekday(h.score_date) day) as week,
-			avg(h.score) as average, count(distinct h.customer) as customers
-		from `tab{SCORE}` h join `tabCustomer` c on c.name = h.customer
-		where h.band != '' and h.score_date between %(from_date)s and %(to_date)s {scoped}
-		group by grp, week order by week, grp""",
-		{"from_date": from_date, "to_date": to_date, **params},
-		as_dict=True,
-	)
+	rows = scores.weekly_average(readable_customers(filters), from_date, to_date, field)
 	data = [
 		{"week": r.week, "group": r.grp, "average": round(flt(r.average), 1), "customers": r.customers}
 		for r in rows
@@ -166,42 +154,7 @@ def trend(filters):
 # --- churn risk ------------------------------------------------------------------------------------------------
 
 
-def churn_risk(filters):
-	rows = latest_scores(filters)
-	finance = has_capability(SEE_FINANCE)
-	revenue = (
-		_annual_revenue([r.customer for r in rows], getdate(filters.get("date") or nowdate()))
-		if finance
-		else {}
-	)
-	data = []
-	for r in rows:
-		p = alerts.churn_probability(r.score)
-		row = {
-			"customer": r.customer,
-			"customer_name": r.customer_name,
-			"score": r.score,
-			"band": r.band,
-			"churn_probability": round(100 * p, 1),
-		}
-		if finance:
-			row["annual_revenue"] = revenue.get(r.customer, 0.0)
-			row["risk_amount"] = round(row["annual_revenue"] * p, 2)
-		data.append(row)
-	key = "risk_amount" if finance else "churn_probability"
-	data.sort(key=lambda d: (-d[key], d["customer"]))
-	columns = [
-		*customer_columns(),
-		col("score", _("Health Score"), "Int", 110),
-		col("band", _("Band"), "Data", 80),
-		col("churn_probability", _("Churn Probability %"), "Percent", 150),
-	]
-	if finance:
-		columns += [
-			col("annual_revenue", _("Annual Revenue"), "Currency", 140),
-			col("risk_amount", _("Risk Amount"), "Currency", 140),
-		]
-	return columns, data
+# The report itself: risk_health/churn.py (score, trend, escalations, renewals).
 
 
 def _annual_revenue(customers: list[str], as_of) -> dict[str, float]:

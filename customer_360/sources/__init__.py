@@ -35,6 +35,9 @@ class Source:
 	# customer a document names directly, and sql_links(names) for further (name, customer, contact) rows.
 	sql_direct: tuple[str, str] | None = None
 	sql_links: Callable[[Callable[[str], str]], str] | None = None
+	# Further columns links_sql returns after (name, customer, contact), merged into the row handed to
+	# to_events: figures that belong to one customer of a document (its lines of a journal entry).
+	link_fields: tuple[str, ...] = ()
 	# Records attached to the customer itself (comments, files, tasks, emails) are readable by whoever may read
 	# the customer, as on ERPNext's own form timeline; other sources need read permission on their doctype.
 	follows_customer: bool = False
@@ -65,6 +68,26 @@ BUILTIN_SOURCES = (
 	"customer_360.sources.appointment.SOURCE",
 	"customer_360.sources.customer_note.SOURCE",
 	"customer_360.sources.customer_interaction.SOURCE",
+	"customer_360.sources.installation_note.SOURCE",
+	"customer_360.sources.maintenance_schedule.SOURCE",
+	"customer_360.sources.maintenance_visit.SOURCE",
+	"customer_360.sources.warranty_claim.SOURCE",
+	"customer_360.sources.serial_no.SOURCE",
+	"customer_360.sources.contract.SOURCE",
+	"customer_360.sources.subscription.SOURCE",
+	"customer_360.sources.project.SOURCE",
+	"customer_360.sources.task.SOURCE",
+	"customer_360.sources.blanket_order.SOURCE",
+	"customer_360.sources.journal_entry.SOURCE",
+	"customer_360.sources.pos_invoice.SOURCE",
+	"customer_360.sources.dunning.SOURCE",
+	"customer_360.sources.loyalty_point_entry.SOURCE",
+	"customer_360.sources.lead.SOURCE",
+	"customer_360.sources.event.SOURCE",
+	"customer_360.sources.call_log.SOURCE",
+	"customer_360.sources.customer.SOURCE",
+	"customer_360.sources.customer_lifecycle_stage.SOURCE",
+	"customer_360.sources.customer_merge_log.SOURCE",
 )
 
 

@@ -1,6 +1,8 @@
-from customer_360.sources import Source, base_event, sql
+from customer_360.sources import Source, base_event, lead, sql
 
 DOCTYPE = "Appointment"
+# ERPNext's booking page makes appointments with Leads: they are the customer's once the Lead converts.
+_DIRECT, _LINKS, _LINKS_SQL = lead.direct_or_party("tabAppointment", "appointment_with", "party")
 
 
 def to_events(row: dict) -> list:
@@ -11,7 +13,7 @@ def to_events(row: dict) -> list:
 			kind="appointment_booked",
 			event_type="interaction",
 			event_time=row.get("scheduled_time") or row["creation"],
-			title=f"Appointment with {row.get('customer_name') or row['customer']}",
+			title=f"Appointment with {row.get('customer_name') or row.get('party') or row['customer']}",
 			summary=row.get("status"),
 		)
 	]
@@ -30,8 +32,11 @@ SQL_EVENTS = (
 SOURCE = Source(
 	doctype=DOCTYPE,
 	fields=("party", "customer_name", "scheduled_time", "status"),
-	where="appointment_with = 'Customer'",
-	customer_column="party",
+	where="appointment_with in ('Customer', 'Lead', 'Prospect')",
+	customer_column=None,
+	links_sql=_LINKS_SQL,
+	sql_direct=_DIRECT,
+	sql_links=_LINKS,
 	to_events=to_events,
 	optional=True,
 	sql_events=SQL_EVENTS,

@@ -2,7 +2,8 @@
 about one of the customer's documents, or linked to the customer or to one of the customer's contacts
 (Frappe links a message to the contacts whose email addresses it carries)."""
 
-from customer_360.sources import Source, base_event, sql
+from customer_360.core.timeline import search_body
+from customer_360.sources import Source, base_event, lead, sql
 
 DOCTYPE = "Communication"
 
@@ -49,6 +50,21 @@ def link_rows(names) -> str:
 		"select l.parent, k.link_name, l.link_name from `tabCommunication Link` l"
 		" join `tabDynamic Link` k on k.parenttype = 'Contact' and k.parent = l.link_name and k.link_doctype = 'Customer'"
 		f" where {names('l.parent')} and l.parenttype = 'Communication' and l.link_doctype = 'Contact'"
+		"\nunion all\n"
+		# about or linked to a Lead: the customers it became (sources/lead.py)
+		+ lead.lead_rows(
+			"`tabCommunication` t",
+			"t.name",
+			"t.reference_name",
+			f"{names('t.name')} and t.reference_doctype = 'Lead'",
+		)
+		+ "\nunion all\n"
+		+ lead.lead_rows(
+			"`tabCommunication Link` l",
+			"l.parent",
+			"l.link_name",
+			f"{names('l.parent')} and l.parenttype = 'Communication' and l.link_doctype = 'Lead'",
+		)
 	)
 
 
@@ -65,6 +81,9 @@ def to_events(row: dict) -> list:
 	received = row.get("sent_or_received") == "Received"
 	medium = (row.get("communication_medium") or "Email").lower()
 	kind = f"{'email' if medium == 'email' else 'message'}_{'received' if received else 'sent'}"
+	# A message about a Lead or a Prospect is readable by its readers only (Frappe reads a message with its
+	# reference's permission; sources/lead.py), whichever way it reaches the customer.
+	kind = lead.via(row.get("reference_doctype"), kind)
 	who = row.get("sender_full_name") or row.get("sender") if received else row.get("recipients")
 	return [
 		base_event(
@@ -77,6 +96,7 @@ def to_events(row: dict) -> list:
 			summary=(f"{'From' if received else 'To'} {who}" if who else None),
 			actor=None if received else row.get("owner"),
 			cancelled=False,
+			search_text=search_body(row.get("content")),
 		)
 	]
 
@@ -86,13 +106,17 @@ _MEDIUM = "coalesce(nullif(t.communication_medium, ''), 'Email')"
 _WHO = f"if({_RECEIVED}, coalesce(nullif(t.sender_full_name, ''), nullif(t.sender, '')), nullif(t.recipients, ''))"
 SQL_EVENTS = (
 	sql.SqlEvent(
-		kind=f"concat(if(lower({_MEDIUM}) = 'email', 'email', 'message'), if({_RECEIVED}, '_received', '_sent'))",
+		kind=lead.sql_via(
+			"t.reference_doctype",
+			f"concat(if(lower({_MEDIUM}) = 'email', 'email', 'message'), if({_RECEIVED}, '_received', '_sent'))",
+		),
 		event_type="message",
 		event_time="coalesce(t.communication_date, t.creation)",
 		# str.title() of a one-word medium ("SMS" -> "Sms")
 		title=f"coalesce(nullif(t.subject, ''), concat(upper(left({_MEDIUM}, 1)), lower(substring({_MEDIUM}, 2)), ' ', t.name))",
 		summary=f"if({_WHO} is null, null, concat(if({_RECEIVED}, 'From ', 'To '), {_WHO}))",
 		actor=f"if({_RECEIVED}, null, t.owner)",
+		search_text=sql.search_body("t.content"),
 	),
 )
 
@@ -106,8 +130,12 @@ SOURCE = Source(
 		"sender",
 		"sender_full_name",
 		"recipients",
+		"content",
+		"reference_doctype",
 	),
-	where="communication_type = 'Communication'",
+	# Frappe mirrors a calendar Event into a message for each participant (even a Private event): the Event
+	# source indexes the event itself, once, and only when it is public.
+	where="communication_type = 'Communication' and coalesce(reference_doctype, '') != 'Event'",
 	customer_column=None,
 	links_sql=links_sql,
 	sql_events=SQL_EVENTS,

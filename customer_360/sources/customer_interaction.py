@@ -1,5 +1,6 @@
 """Logged touchpoints (calls, visits, meetings ...) on the timeline."""
 
+from customer_360.core.timeline import search_body
 from customer_360.sources import Source, base_event, sql
 
 DOCTYPE = "Customer Interaction"
@@ -18,6 +19,8 @@ def to_events(row: dict) -> list:
 			title=f"{kind[:1].upper()}{kind[1:]}{outcome}",
 			summary=row.get("summary"),
 			actor=row.get("logged_by") or row["owner"],
+			# The summary is plain text (Small Text): all of it is searchable, beyond the 280 shown.
+			search_text=search_body(row.get("summary"), html=False),
 		)
 	]
 
@@ -33,6 +36,7 @@ SQL_EVENTS = (
 		summary="t.summary",
 		contact="t.contact",
 		actor="coalesce(nullif(t.logged_by, ''), t.owner)",
+		search_text=sql.search_body("t.summary", html=False),
 	),
 )
 

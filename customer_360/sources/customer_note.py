@@ -2,6 +2,7 @@
 note event only to the note's audience and its author (customer_360.api.timeline)."""
 
 from customer_360.core.notes import note_kind
+from customer_360.core.timeline import search_body
 from customer_360.sources import Source, base_event, sql
 from customer_360.sources.comment import strip_tags
 
@@ -19,11 +20,13 @@ def to_events(row: dict) -> list:
 			title=f"{'Pinned note' if row.get('pinned') else 'Note'} by {row.get('author_name') or row.get('author') or row['owner']}",
 			summary=strip_tags(row.get("content")),
 			actor=row.get("author") or row["owner"],
+			# The summary is the note's first 280 characters; search reads all of it.
+			search_text=search_body(row.get("content")),
 		)
 	]
 
 
-_TEXT = sql.normalised("regexp_replace(t.content, '<[^>]+>', ' ')")
+_TEXT = sql.normalised("regexp_replace(t.content, '<[^<>]+>', ' ')")
 _AUTHOR = "coalesce(nullif(t.author, ''), t.owner)"
 SQL_EVENTS = (
 	sql.SqlEvent(
@@ -33,6 +36,7 @@ SQL_EVENTS = (
 		title=f"concat(if(t.pinned, 'Pinned note', 'Note'), ' by ', coalesce(nullif(t.author_name, ''), {_AUTHOR}))",
 		summary=f"nullif({_TEXT}, '')",
 		actor=_AUTHOR,
+		search_text=sql.search_body("t.content"),
 	),
 )
 

@@ -1,6 +1,8 @@
-from customer_360.sources import Source, base_event, day_time, sql
+from customer_360.sources import Source, base_event, day_time, lead, sql
 
 DOCTYPE = "Opportunity"
+# An opportunity of a Lead or a Prospect is its customer's history once the Lead converts (sources/lead.py).
+_DIRECT, _LINKS, _LINKS_SQL = lead.direct_or_party("tabOpportunity", "opportunity_from", "party_name")
 OUTCOME_KINDS = {"Lost": "opportunity_lost", "Converted": "opportunity_won", "Closed": "opportunity_closed"}
 
 
@@ -66,7 +68,6 @@ SQL_EVENTS = (
 SOURCE = Source(
 	doctype=DOCTYPE,
 	fields=(
-		"party_name",
 		"company",
 		"title",
 		"status",
@@ -77,8 +78,11 @@ SOURCE = Source(
 		"order_lost_reason",
 		"contact_person",
 	),
-	where="opportunity_from = 'Customer' and docstatus < 2",
-	customer_column="party_name",
+	where="opportunity_from in ('Customer', 'Lead', 'Prospect') and docstatus < 2",
+	customer_column=None,
+	links_sql=_LINKS_SQL,
+	sql_direct=_DIRECT,
+	sql_links=_LINKS,
 	to_events=to_events,
 	optional=True,
 	sql_events=SQL_EVENTS,

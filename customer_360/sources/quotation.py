@@ -1,6 +1,9 @@
-from customer_360.sources import Source, base_event, cancellation, day_time, sql
+from customer_360.sources import Source, base_event, cancellation, day_time, lead, sql
 
 DOCTYPE = "Quotation"
+ORDERED = ("Ordered", "Partially Ordered")
+# A quotation to a Lead or a Prospect is its customer's history once the Lead converts (sources/lead.py).
+_DIRECT, _LINKS, _LINKS_SQL = lead.direct_or_party("tabQuotation", "quotation_to", "party_name")
 
 
 def to_events(row: dict) -> list:
@@ -27,6 +30,21 @@ def to_events(row: dict) -> list:
 				event_type="sales",
 				event_time=row["modified"],
 				title=f"Quotation {row['name']} lost",
+				actor=row.get("modified_by"),
+			)
+		)
+	if row.get("docstatus") == 1 and row.get("status") in ORDERED:
+		# Milestone: the customer accepted. ERPNext sets the status when the order is submitted (and stamps
+		# `modified` then); customer_360.first_contact re-indexes the quotation from the order's hooks.
+		events.append(
+			base_event(
+				row,
+				source_doctype=DOCTYPE,
+				kind="quotation_ordered",
+				event_type="system",
+				event_time=row["modified"],
+				title=f"Quotation {row['name']} accepted",
+				summary=row["status"],
 				actor=row.get("modified_by"),
 			)
 		)
@@ -59,13 +77,22 @@ SQL_EVENTS = (
 		actor="t.modified_by",
 		when="t.docstatus = 1 and t.status = 'Lost'",
 	),
+	sql.SqlEvent(
+		kind=sql.lit("quotation_ordered"),
+		event_type="system",
+		event_time="t.modified",
+		title="concat('Quotation ', t.name, ' accepted')",
+		summary="t.status",
+		company="t.company",
+		actor="t.modified_by",
+		when="t.docstatus = 1 and t.status in ('Ordered', 'Partially Ordered')",
+	),
 	sql.cancellation("quotation_cancelled", "sales", "concat('Quotation ', t.name, ' cancelled')"),
 )
 
 SOURCE = Source(
 	doctype=DOCTYPE,
 	fields=(
-		"party_name",
 		"company",
 		"transaction_date",
 		"valid_till",
@@ -75,8 +102,11 @@ SOURCE = Source(
 		"docstatus",
 		"contact_person",
 	),
-	where="docstatus > 0 and quotation_to = 'Customer'",
-	customer_column="party_name",
+	where="docstatus > 0 and quotation_to in ('Customer', 'Lead', 'Prospect')",
+	customer_column=None,
+	links_sql=_LINKS_SQL,
+	sql_direct=_DIRECT,
+	sql_links=_LINKS,
 	to_events=to_events,
 	sql_events=SQL_EVENTS,
 )

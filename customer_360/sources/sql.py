@@ -13,7 +13,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from customer_360.core.timeline import SUMMARY_LENGTH, TITLE_LENGTH
+from customer_360.core.timeline import (
+	SEARCH_SOURCE_LENGTH,
+	SEARCH_TEXT_LENGTH,
+	SUMMARY_LENGTH,
+	TITLE_LENGTH,
+)
 
 # What Python's str.split() treats as whitespace (clip() collapses it), as a PCRE class.
 _WHITESPACE = r"'[\\s\\x{1c}-\\x{1f}\\x{85}\\x{a0}\\x{1680}\\x{2000}-\\x{200a}\\x{2028}\\x{2029}\\x{202f}\\x{205f}\\x{3000}]+'"
@@ -40,6 +45,8 @@ class SqlEvent:
 	actor: str = "t.owner"
 	cancelled: str = "0"
 	when: str = "1"
+	# The long text kept for full-text search: search_body(...) of a column, or NULL.
+	search_text: str = "NULL"
 
 
 def lit(value: str) -> str:
@@ -62,6 +69,20 @@ def normalised(expr: str) -> str:
 def clip(expr: str, length: int) -> str:
 	text = normalised(expr)
 	return f"if(char_length({text}) <= {length}, {text}, concat(rtrim(left({text}, {length - 1})), '…'))"
+
+
+# core.timeline.search_body()'s patterns as SQL string literals (PCRE: (?i) = IGNORECASE).
+_HIDDEN_BLOCK = r"'(?i)<(style|script)(?:[ \\t\\r\\n/][^<>]*)?>(?:[^<]++|<!--)*+</\\1[ \\t\\r\\n]*>'"
+_TAG = "'<[^<>]+>'"
+
+
+def search_body(expr: str, html: bool = True) -> str:
+	"""core.timeline.search_body() in SQL: raw text cut, tags (and style/script blocks) removed when HTML,
+	whitespace folded, capped; nothing left is NULL."""
+	text = f"left({expr}, {SEARCH_SOURCE_LENGTH})"
+	if html:
+		text = f"regexp_replace(regexp_replace({text}, {_HIDDEN_BLOCK}, ' '), {_TAG}, ' ')"
+	return f"nullif(left({normalised(text)}, {SEARCH_TEXT_LENGTH}), '')"
 
 
 def day_time(date_column: str, time_column: str | None = None) -> str:
@@ -101,7 +122,7 @@ def event_name(doctype: str, kind: str, customer: str) -> str:
 COLUMNS = (
 	"name", "creation", "modified", "modified_by", "owner", "docstatus", "idx",
 	"customer", "event_time", "event_type", "kind", "source_doctype", "source_name", "title", "summary",
-	"amount", "has_amount", "currency", "company", "contact", "actor", "cancelled",
+	"amount", "has_amount", "currency", "company", "contact", "actor", "cancelled", "search_text",
 )  # fmt: skip
 _KEPT = ("name", "creation", "owner", "docstatus", "idx")
 
@@ -162,6 +183,7 @@ def _statement(doctype, where, events, names, source, customer, contact_default)
 		column(lambda ev: f"coalesce({ev.amount}, 0)"), column(lambda ev: f"({ev.amount}) is not null"),
 		column(lambda ev: ev.currency), column(lambda ev: ev.company), column(contact),
 		column(lambda ev: ev.actor), column(lambda ev: f"if({ev.cancelled}, 1, 0)"),
+		column(lambda ev: ev.search_text),
 	)  # fmt: skip
 	if len(events) > 1:
 		kinds = " union all ".join(f"select {i} as k" for i in range(len(events)))

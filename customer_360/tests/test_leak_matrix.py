@@ -10,6 +10,8 @@ sure the matrix can fail: a role with the capability does see the figure where i
 The split configurations (Customer 360 Settings rows): a role with risk but not finance reads flags, scores and
 suggestion decisions without any amount on any path; a role with finance but not risk sees money and no risk
 data; a user limited by a User Permission to another customer sees none of this customer's decisions.
+The ownership rule (Customer 360 Settings): the account manager of the customer reads its figures through the
+360 APIs without the capability, another customer's account manager does not, and nobody does while it is off.
 """
 
 from __future__ import annotations
@@ -299,6 +301,34 @@ class TestLeakMatrix(C360TestCase):
 		todo = frappe.db.get_value("ToDo", self.accepted["todo"], "description")
 		self.assertIn("payment reminder", todo.lower())
 		self.assertFalse(any(m in todo for m in FINANCE_MARKS), todo)
+
+	def test_ownership_rule_opens_the_owners_panels_only(self):
+		"""With the ownership rule on, a Sales User who is the account manager reads this customer's money,
+		health and flags through the 360 APIs (and nothing through the doctype paths, which follow the roles);
+		the account manager of another customer, and the owner while the rule is off, see nothing."""
+		from customer_360.tests.test_ownership import ownership_rule
+
+		owner, other_owner = make_user(["Sales User"]), make_user(["Sales User"])
+		frappe.db.set_value("Customer", self.customer, "account_manager", owner)
+		make_customer(account_manager=other_owner)
+		frappe.db.commit()
+		owner_paths = {
+			("finance", "api get_money"),
+			("risk", "api get_health"),
+			("risk", "api get_flags"),
+		}
+		try:
+			with ownership_rule(True):
+				seen = {k: self.visible(*k, t) for k, t in self.observe(owner).items()}
+				self.assertEqual({k for k, shown in seen.items() if shown}, owner_paths)
+				seen = {k: self.visible(*k, t) for k, t in self.observe(other_owner).items()}
+				self.assertEqual([k for k, shown in seen.items() if shown], [])
+			with ownership_rule(False):
+				seen = {k: self.visible(*k, t) for k, t in self.observe(owner).items()}
+				self.assertEqual([k for k, shown in seen.items() if shown], [])
+		finally:
+			frappe.db.set_value("Customer", self.customer, "account_manager", None)
+			frappe.db.commit()
 
 	def test_decisions_follow_the_customer_read_permission(self):
 		# Customer 360 Manager has DocPerm on decisions but (alone) no read on Customer: no decision either.

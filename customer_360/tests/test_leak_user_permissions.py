@@ -4,7 +4,17 @@ another — on every customer-scoped 360 API, read or write, and in the director
 
 import frappe
 
-from customer_360.api import directory, health, interactions, next_steps, notes, overview, risk
+from customer_360.api import (
+	account,
+	directory,
+	health,
+	interactions,
+	next_steps,
+	notes,
+	overview,
+	people,
+	risk,
+)
 from customer_360.api.timeline import get_timeline
 from customer_360.tests import erp
 from customer_360.tests.utils import C360TestCase, make_customer, make_user
@@ -25,6 +35,12 @@ READS = {
 	"get_audit": (interactions.get_audit, {}),
 	"get_suggestions": (next_steps.get_suggestions, {}),
 	"get_briefing": (next_steps.get_briefing, {}),
+	"get_people": (people.get_people, {}),
+	"get_lifecycle": (account.get_lifecycle, {}),
+	"get_account_audit": (account.get_audit, {}),
+	"get_related": (account.get_related, {}),
+	"get_group": (account.get_group, {}),
+	"get_group_timeline": (account.get_group_timeline, {}),
 }
 WRITES = {
 	"add_note": (notes.add_note, {"content": "zq-leak-note"}),

@@ -5,7 +5,7 @@ from frappe.utils import add_days, flt, nowdate
 
 from customer_360.api.overview import get_money
 from customer_360.core.masking import MONEY_FIGURES as MASKED_FIGURES
-from customer_360.perf.money import ar_report_rows
+from customer_360.devtools.perf.money import ar_report_rows
 from customer_360.tests import erp
 from customer_360.tests.utils import C360TestCase, make_customer, make_user
 

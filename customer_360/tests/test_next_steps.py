@@ -18,8 +18,9 @@ from frappe.utils import add_days, getdate, now_datetime, nowdate
 from frappe.utils.password import set_encrypted_password
 
 from customer_360.api import next_steps as api
+from customer_360.assistant import model as assistant
 from customer_360.core import next_steps as core
-from customer_360.next_steps import assistant, digest
+from customer_360.next_steps import digest
 from customer_360.tests import erp
 from customer_360.tests.jobs import wait_for_jobs
 from customer_360.tests.utils import C360TestCase, make_customer, make_user

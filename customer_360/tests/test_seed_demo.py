@@ -6,7 +6,7 @@ import frappe
 from customer_360.api import merge as merge_api
 from customer_360.api.overview import get_money
 from customer_360.api.timeline import get_timeline
-from customer_360.seed.demo import DEMO_GROUP, DemoError, seed_demo
+from customer_360.devtools.seed.demo import DEMO_GROUP, DemoError, seed_demo
 from customer_360.tests.utils import C360TestCase, make_customer
 
 FIRST = "Acme Industries"  # the first demo customer

@@ -10,7 +10,7 @@ from frappe.utils import add_days, now_datetime, nowdate
 
 from customer_360.indexer import store
 from customer_360.sources import BUILTIN_SOURCES
-from customer_360.tests import erp
+from customer_360.tests import erp, first_contact_docs, money_docs, service_docs
 from customer_360.tests.utils import C360TestCase, make_customer
 
 WEIRD = "Line one\n\tline\u00a0two   with  spaces " + "x" * 200
@@ -20,7 +20,8 @@ def _rows_by_name(source, names):
 	return {
 		r["name"]: r
 		for r in frappe.db.sql(
-			f"select name, {', '.join(f'`{c}`' for c in store.EVENT_FIELDS)} from `{store.TABLE}`"
+			f"select name, {', '.join(f'`{c}`' for c in (*store.EVENT_FIELDS, store.SEARCH_FIELD))}"
+			f" from `{store.TABLE}`"
 			" where source_doctype = %(dt)s and source_name in %(names)s",
 			{"dt": source.doctype, "names": names},
 			as_dict=True,
@@ -168,6 +169,14 @@ class TestSetBasedBackfill(C360TestCase):
 			appointment.db_insert()  # its controller books calendar events and mails the customer
 			docs["Appointment"] = [appointment.name]
 
+		# Money that is not an invoice: journal receipts/refunds/write-offs, till sales, reminders, points.
+		docs.update(money_docs.money_documents(c, other))
+		# First contact: a converted Lead's history, calendar events, calls, the customer's own milestones.
+		for doctype, names in first_contact_docs.parity_documents(c).items():
+			docs.setdefault(doctype, []).extend(names)
+		# Service, installed base and commitments: serial numbers, installations, maintenance, claims, contracts...
+		docs.update(service_docs.parity_documents(c))
+
 	def test_every_builtin_source_has_a_set_based_path(self):
 		for path in BUILTIN_SOURCES:
 			source = frappe.get_attr(path)
@@ -198,6 +207,15 @@ class TestSetBasedBackfill(C360TestCase):
 			("invoice_submitted", 1), ("invoice_cancelled", 1), ("credit_note", 0), ("refund_issued", 0),
 			("payment_cancelled", 1), ("order_cancelled", 1), ("quotation_lost", 0), ("issue_closed", 0),
 			("email_sent", 0), ("message_received", 0), ("task_done", 0), ("task_created", 1),
+			("journal_receipt", 0), ("journal_refund", 0), ("write_off", 0), ("journal_entry", 0),
+			("journal_cancelled", 1), ("pos_sale", 0), ("pos_return", 1), ("dunning_sent", 0),
+			("points_earned", 0), ("points_redeemed", 0),
+			("serial_delivered", 0), ("amc_expires", 0), ("installation_cancelled", 1),
+			("maintenance_schedule_cancelled", 1), ("maintenance_visit_cancelled", 1), ("claim_closed", 0),
+			("claim_opened", 1), ("contract_cancelled", 1), ("subscription_renewed", 0),
+			("subscription_cancelled", 1), ("subscription_invoice_due", 0), ("project_completed", 0),
+			("project_cancelled", 1), ("project_task_completed", 0), ("project_task_created", 1),
+			("blanket_order_cancelled", 1),
 		]:  # fmt: skip
 			self.assertIn(expected, kinds)
 

@@ -41,12 +41,22 @@ def compose_digest(data: Mapping) -> dict:
 		key=lambda s: (RULES.index(s["rule"]) if s.get("rule") in RULES else 99, s["customer"]),
 	)[:DIGEST_TOP]
 	sections.append(("Top suggested next steps", [f"{who(s)}: {s['title']}. {reason_text(s)}" for s in top]))
+	# Meetings with a briefing prepared ahead (assistant.meetings): each line links to its briefing note.
+	meetings = sorted(data.get("meetings") or (), key=lambda m: (str(m["when"]), m["customer"], m["name"]))
+	if meetings:
+		sections.insert(
+			0,
+			(
+				"Meetings coming up",
+				[(f"{who(m)}: {m['title']}, {m['when']}", m.get("briefing_url")) for m in meetings],
+			),
+		)
 	empty = not any(lines for _h, lines in sections)
 	parts = [f"<p>Hello {e(data.get('owner_name') or '')},</p>", "<p>Your customers this week:</p>"]
 	for heading, lines in sections:
 		parts.append(f"<h4>{e(heading)}</h4>")
 		parts.append(
-			"<ul>" + "".join(f"<li>{e(line)}</li>" for line in lines) + "</ul>"
+			"<ul>" + "".join(f"<li>{_line(line)}</li>" for line in lines) + "</ul>"
 			if lines
 			else "<p>Nothing new.</p>"
 		)
@@ -55,3 +65,16 @@ def compose_digest(data: Mapping) -> dict:
 		"html": "".join(parts),
 		"empty": empty,
 	}
+
+
+def _line(line) -> str:
+	"""A line of text, or (text, url): the text escaped, the link to a briefing after it."""
+	if isinstance(line, tuple):
+		text, url = line
+		link = (
+			f' <a href="{html.escape(url)}">Briefing</a>'
+			if url and url.startswith(("http://", "https://", "/"))
+			else ""
+		)
+		return html.escape(text) + link
+	return html.escape(line)

@@ -39,13 +39,38 @@ def _note_condition(user: str) -> str | None:
 	)
 
 
+def _party_condition(user: str) -> str | None:
+	"""SQL that hides the events of Lead / Prospect records from a user who may not read them, as the timeline
+	does (indexer.store.party_gate). None when nothing is hidden."""
+	from customer_360.indexer.store import party_gate
+
+	gate = party_gate(user)
+	if not gate:
+		return None
+	doctypes = ", ".join(frappe.db.escape(d) for d in gate["doctypes"])
+	patterns = [frappe.db.escape(p.replace("_", "\\_") + "%") for p in gate["prefixes"]]
+	kinds = " or ".join(f"`tabCustomer Timeline Event`.kind like {p}" for p in patterns)
+	return f"not (`tabCustomer Timeline Event`.source_doctype in ({doctypes}) and ({kinds}))"
+
+
 def get_permission_query_conditions(user=None, doctype=None):
-	return _note_condition(user or frappe.session.user) or ""
+	user = user or frappe.session.user
+	if user == "Administrator":
+		return ""
+	return " and ".join(c for c in (_note_condition(user), _party_condition(user)) if c)
 
 
 def has_permission(doc, ptype=None, user=None, debug=False):
-	"""NO_OBJECTION leaves DocPerm in charge; False hides a note event outside the user's scopes."""
+	"""NO_OBJECTION leaves DocPerm in charge; False hides a note event outside the user's scopes, or a Lead /
+	Prospect record's event from a user who may not read that doctype."""
 	user = user or frappe.session.user
+	if user != "Administrator" and doc.source_doctype != NOTE:
+		from customer_360.indexer.store import party_gate
+
+		gate = party_gate(user)
+		hidden = gate and doc.source_doctype in gate["doctypes"]
+		if hidden and (doc.kind or "").startswith(tuple(gate["prefixes"])):
+			return False
 	if doc.source_doctype != NOTE or _note_condition(user) is None:
 		return NO_OBJECTION
 	from customer_360.core.notes import scope_of_kind
@@ -68,5 +93,34 @@ def on_doctype_update():
 		["customer", "event_type", "source_doctype", "company", "event_time"],
 		"customer_counts_index",
 	)
+	# The People panel: messages and interactions per contact of one customer, from this index alone.
+	frappe.db.add_index(
+		"Customer Timeline Event",
+		["customer", "contact", "event_type", "source_doctype", "company", "event_time"],
+		"contact_activity_index",
+	)
 	# Re-indexing one source document replaces its rows.
 	frappe.db.add_index("Customer Timeline Event", ["source_doctype", "source_name"], "source_index")
+	# The actor filter ("what did this user do here"): one customer's events by one user, newest first.
+	frappe.db.add_index(
+		"Customer Timeline Event", ["customer", "actor", "event_time", "name"], "customer_actor_index"
+	)
+	ensure_fulltext_index()
+
+
+TABLE = "tabCustomer Timeline Event"
+FULLTEXT_INDEX = "search_fulltext"
+# MATCH (...) must name exactly these columns, in this order (customer_360.timeline).
+FULLTEXT_COLUMNS = ("title", "summary", "search_text")
+FULLTEXT_READY_KEY = "customer_360:fulltext_ready"
+
+
+def ensure_fulltext_index() -> None:
+	"""The timeline search's FULLTEXT index over title, summary and the long text of emails and notes.
+	Frappe's doctype JSON cannot declare one; added here (install, every migrate, the search_text patch)."""
+	if not frappe.db.has_column("Customer Timeline Event", "search_text"):
+		return  # before the doctype sync has added the column; the sync calls on_doctype_update again
+	if not frappe.db.has_index(TABLE, FULLTEXT_INDEX):
+		columns = ", ".join(f"`{c}`" for c in FULLTEXT_COLUMNS)
+		frappe.db.sql_ddl(f"alter table `{TABLE}` add fulltext index `{FULLTEXT_INDEX}` ({columns})")
+	frappe.cache.delete_value(FULLTEXT_READY_KEY)

@@ -1,5 +1,6 @@
 // {% include "customer_360/customer_360/report/report_text.js" %}
-// Customers by risk amount: annual revenue times the churn probability read off the health score.
+// Customers by risk amount: annual revenue times a churn probability read off the health score, its trend,
+// open escalations and renewals due.
 frappe.query_reports["Customer Churn Risk"] = {
 	filters: [
 		{
@@ -7,6 +8,12 @@ frappe.query_reports["Customer Churn Risk"] = {
 			label: __("Date"),
 			fieldtype: "Date",
 			default: frappe.datetime.get_today(),
+		},
+		{
+			fieldname: "weeks",
+			label: __("Trend over (Weeks)"),
+			fieldtype: "Int",
+			default: 8,
 		},
 		{
 			fieldname: "customer_group",

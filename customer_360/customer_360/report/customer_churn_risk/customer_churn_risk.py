@@ -1,7 +1,8 @@
-"""Customers by risk amount: annual revenue times the churn probability read off the health score. Logic: customer_360.risk_health.reports."""
+"""Customers by risk amount: annual revenue times a churn probability read off the health score, its trend over the
+last weeks, open escalations and renewals due. Logic: customer_360.risk_health.churn."""
 
-from customer_360.risk_health import reports
+from customer_360.risk_health import churn
 
 
 def execute(filters=None):
-	return reports.churn_risk(filters or {})
+	return churn.churn_risk(filters or {})

@@ -4,8 +4,17 @@
 frappe.provide("customer_360.c360");
 
 (function () {
-	const { esc, get, options_of, post, scope_label, text_to_html, vocabulary } =
-		customer_360.c360;
+	const {
+		assistant_available,
+		citation_link,
+		esc,
+		get,
+		options_of,
+		post,
+		scope_label,
+		text_to_html,
+		vocabulary,
+	} = customer_360.c360;
 
 	// Frappe's composer looks up an Email Account signature, which roles without Email Account read (sales, for
 	// one) are refused with an error dialog; for them the user's own signature (or none) is the signature.
@@ -33,7 +42,7 @@ frappe.provide("customer_360.c360");
 				["log-interaction", __("Log interaction"), () => this.log_interaction(), true],
 				["create-task", __("Create task"), () => this.create_task(), true],
 				["raise-flag", __("Raise flag"), () => this.raise_flag(), caps.manage_flags],
-				["draft-email", __("Draft email"), () => this.draft_email(), true],
+				["draft-email", __("Draft email"), () => this.offer_email_draft(), true],
 				["briefing", __("Briefing"), () => this.briefing(), true],
 				[
 					"merge",
@@ -214,7 +223,7 @@ frappe.provide("customer_360.c360");
 				doc: { doctype: "Customer", name: p.name },
 				subject: (draft && draft.subject) || p.customer_name || p.name,
 				recipients:
-					(draft && (draft.recipients || []).join
+					(draft && Array.isArray(draft.recipients)
 						? draft.recipients.join(", ")
 						: draft && draft.recipients) ||
 					p.email_id ||
@@ -225,7 +234,70 @@ frappe.provide("customer_360.c360");
 			return this.composer;
 		}
 
+		// With a model configured, the email can be drafted by it first: an editable draft with the records it
+		// rests on, which goes to the composer only when the user says so. Without one, the composer opens.
+		async offer_email_draft() {
+			if (!(await assistant_available(this.page))) return this.draft_email();
+			const d = new frappe.ui.Dialog({
+				title: __("Draft email"),
+				fields: [
+					{
+						fieldname: "about",
+						fieldtype: "Small Text",
+						label: __("What is the email about?"),
+						reqd: 1,
+					},
+				],
+				primary_action_label: __("Draft with the assistant"),
+				primary_action: async (v) => {
+					d.disable_primary_action();
+					try {
+						const draft = await post("ask.draft_email", {
+							customer: this.customer,
+							about: v.about,
+						});
+						d.hide();
+						this.review_email_draft(draft);
+					} finally {
+						d.enable_primary_action();
+					}
+				},
+				secondary_action_label: __("Write it myself"),
+				secondary_action: () => {
+					d.hide();
+					this.draft_email();
+				},
+			});
+			d.show();
+			return d;
+		}
+
+		review_email_draft(draft) {
+			const d = new frappe.ui.Dialog({
+				title: __("Review the draft"),
+				size: "large",
+				fields: [
+					{ fieldname: "notice", fieldtype: "HTML" },
+					{ fieldname: "subject", fieldtype: "Data", label: __("Subject") },
+					{ fieldname: "message", fieldtype: "Text", label: __("Message") },
+					{ fieldname: "citations", fieldtype: "HTML" },
+				],
+				primary_action_label: __("Open in the email composer"),
+				primary_action: (v) => {
+					d.hide();
+					this.draft_email({ ...draft, subject: v.subject, message: v.message });
+				},
+			});
+			d.set_values({ subject: draft.subject || "", message: draft.message || "" });
+			render_notice(d.fields_dict.notice.$wrapper, draft.notice);
+			render_citations(d.fields_dict.citations.$wrapper, draft.citations);
+			d.show();
+			return d;
+		}
+
 		// The one-page briefing, built on the server from what this user may see; it can be kept as a note.
+		// With a model configured, the assistant can draft it instead: editable text with its citations, copied
+		// by the user if they want it (the saved note is always the standard one, built for the note's readers).
 		async briefing() {
 			const b = await get("next_steps.get_briefing", { customer: this.customer });
 			const d = new frappe.ui.Dialog({
@@ -254,9 +326,43 @@ frappe.provide("customer_360.c360");
 			d.fields_dict.body.$wrapper.html(
 				`${notice}<div class="c360-briefing">${briefing_body(b)}</div>`
 			);
+			if (await assistant_available(this.page)) {
+				d.set_secondary_action_label(__("Draft with the assistant"));
+				d.set_secondary_action(async () => {
+					const m = await post("ask.draft_briefing", { customer: this.customer });
+					const $body = d.fields_dict.body.$wrapper.empty();
+					render_notice($body, m.notice);
+					if (m.source !== "model") {
+						$body.append(`<div class="c360-briefing">${briefing_body(m)}</div>`);
+						return;
+					}
+					$(`<textarea class="form-control c360-briefing-draft" rows="14"></textarea>`)
+						.val(m.text || "")
+						.appendTo($body);
+					render_citations($body, m.citations);
+					d.set_primary_action(__("Copy"), () => {
+						frappe.utils.copy_to_clipboard($body.find(".c360-briefing-draft").val());
+					});
+				});
+			}
 			d.show();
 			return d;
 		}
+	}
+
+	function render_notice($el, notice) {
+		if (!notice) return;
+		$(`<div class="alert alert-warning small c360-draft-notice"></div>`)
+			.text(notice)
+			.appendTo($el);
+	}
+
+	// The records a draft rests on, each a link to its form.
+	function render_citations($el, citations) {
+		if (!(citations || []).length) return;
+		const $div = $(`<div class="small mt-2 c360-draft-citations"></div>`).appendTo($el);
+		$(`<span class="text-muted"></span>`).text(__("Based on:")).appendTo($div);
+		for (const c of citations) citation_link(c).appendTo($div);
 	}
 
 	// The briefing as text: its sections when it has them (rules), else its text (a model's answer). The server's

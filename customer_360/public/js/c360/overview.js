@@ -20,8 +20,21 @@ frappe.provide("customer_360.c360");
 		vocabulary,
 	} = customer_360.c360;
 
+	// The overview's own reads, so that the page can start them with the profile (util.prefetch): the same
+	// method and arguments here and below. The money panel's figures only reach a reader with see_finance.
+	function overview_reads(customer, caps) {
+		const since = frappe.datetime.add_days(frappe.datetime.get_today(), -90);
+		return {
+			counts: ["timeline.get_timeline", { customer, limit: 1, from_date: since }],
+			money: caps.see_finance ? ["overview.get_money", { customer }] : null,
+			tasks: ["interactions.get_tasks", { customer }],
+			next: ["next_steps.get_suggestions", { customer }],
+		};
+	}
+
 	async function load_overview($body, page) {
 		const customer = page.customer;
+		const reads = overview_reads(customer, page.caps);
 		$body.html(`
 			<div class="c360-overview">
 				<h6 class="text-muted">${__("Key figures")}</h6>
@@ -36,18 +49,15 @@ frappe.provide("customer_360.c360");
 		let money_facts = null;
 		const blocks = [
 			in_panel($body.find(".c360-ov-figures"), async ($b) => {
-				const since = frappe.datetime.add_days(frappe.datetime.get_today(), -90);
 				const [recent, m] = await Promise.all([
-					get("timeline.get_timeline", { customer, limit: 1, from_date: since }),
-					page.caps.see_finance
-						? get("overview.get_money", { customer })
-						: Promise.resolve(null),
+					get(...reads.counts),
+					reads.money ? get(...reads.money) : Promise.resolve(null),
 				]);
 				money_facts = m;
 				$b.html(figures(recent.counts || {}, m));
 			}),
 			in_panel($body.find(".c360-ov-tasks"), async ($b) => {
-				$b.html(tasks(await get("interactions.get_tasks", { customer })));
+				$b.html(tasks(await get(...reads.tasks)));
 			}),
 			in_panel($body.find(".c360-ov-recent"), async ($b) => {
 				$b.empty();
@@ -63,7 +73,7 @@ frappe.provide("customer_360.c360");
 				$b.append($all);
 			}),
 			in_panel($body.find(".c360-ov-next"), async ($b) => {
-				const r = await get("next_steps.get_suggestions", { customer });
+				const r = await get(...reads.next);
 				if ((r.suggestions || []).length)
 					$b.empty().append(suggestion_list(r.suggestions, page));
 				else $b.html(empty(__("Nothing pressing. Good time for a check-in.")));
@@ -197,9 +207,9 @@ frappe.provide("customer_360.c360");
 		const horizon = frappe.datetime.add_days(frappe.datetime.get_today(), 30);
 		const rows = [];
 		for (const c of (m && m.companies) || []) {
-			for (const inv of c.invoices || []) {
-				if (inv.outstanding_amount > 0 && inv.due_date && inv.due_date <= horizon)
-					rows.push(inv);
+			// The server's list over every open invoice (due or overdue within 30 days), not the newest few.
+			for (const inv of c.due_soon || []) {
+				if (inv.due_date <= horizon) rows.push(inv);
 			}
 		}
 		if (!rows.length) return empty(__("Nothing due in the next 30 days."));
@@ -215,5 +225,5 @@ frappe.provide("customer_360.c360");
 			.join("");
 	}
 
-	Object.assign(customer_360.c360, { load_overview });
+	Object.assign(customer_360.c360, { load_overview, overview_reads });
 })();

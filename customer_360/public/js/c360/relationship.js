@@ -164,48 +164,10 @@ frappe.provide("customer_360.c360");
 			: `<span class="c360-file">${label}</span>`;
 	}
 
-	// ---------------------------------------------------------------- audit
-	async function load_audit($body, page) {
-		const entries = await get("interactions.get_audit", { customer: page.customer });
-		const color = { created: "green", edited: "blue", deleted: "red" };
-		$body.html(
-			table(
-				[
-					{ label: __("When"), html: (e) => when(e.at) },
-					{ label: __("Who"), html: (e) => esc(frappe.user.full_name(e.actor)) },
-					{
-						label: __("What"),
-						html: (e) =>
-							pill(
-								__(frappe.utils.to_title_case(e.action)),
-								color[e.action] || "gray"
-							),
-					},
-					{
-						label: __("Record"),
-						html: (e) =>
-							(e.action === "deleted"
-								? esc(`${__(e.doctype)} ${e.docname}`)
-								: form_link(
-										e.doctype,
-										e.docname,
-										`${__(e.doctype)} ${e.docname}`
-									)) +
-							(e.fields
-								? ` <span class="text-muted small">(${esc(e.fields.join(", "))})</span>`
-								: ""),
-					},
-				],
-				entries
-			)
-		);
-	}
-
 	Object.assign(customer_360.c360, {
 		load_notes,
 		load_interactions,
 		load_referrals,
 		load_files,
-		load_audit,
 	});
 })();

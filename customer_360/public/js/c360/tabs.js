@@ -9,21 +9,23 @@ frappe.provide("customer_360.c360");
 		EventList,
 		load_overview,
 		load_money,
-		load_audit,
 		load_files,
 		load_interactions,
 		load_notes,
 		load_referrals,
 		load_risk_health,
+		load_people,
+		load_group,
+		load_related,
+		load_account_audit,
+		load_ask,
 	} = customer_360.c360;
 
 	const QUOTE_DOCTYPES = ["Quotation", "Sales Order"];
-	const SERVICE_DOCTYPES = [
-		"Delivery Note",
-		"Installation Note",
-		"Maintenance Visit",
-		"Warranty Claim",
-	];
+	// Service: the server's `service` type (installations, maintenance, warranty claims, serial numbers),
+	// support cases, and deliveries (sales events of the Delivery Note).
+	const SERVICE_TYPES = ["service", "support"];
+	const SERVICE_DOCTYPES = ["Delivery Note"];
 
 	const TABS = [
 		{
@@ -32,6 +34,8 @@ frappe.provide("customer_360.c360");
 			load: load_overview,
 			depends: ["events", "tasks", "flags", "interactions"],
 		},
+		// Questions about the customer, answered from what the user may see (customer_360.api.ask).
+		{ key: "ask", label: () => __("Ask"), load: load_ask, depends: [] },
 		{
 			key: "timeline",
 			label: () => __("Timeline"),
@@ -77,9 +81,9 @@ frappe.provide("customer_360.c360");
 				$body.empty();
 				const list = new EventList($body, {
 					customer: page.customer,
-					types: ["support", "sales"],
+					types: [...SERVICE_TYPES, "sales"],
 					keep: (ev) =>
-						ev.event_type === "support" ||
+						SERVICE_TYPES.includes(ev.event_type) ||
 						SERVICE_DOCTYPES.includes(ev.source_doctype),
 					empty_text: __("No deliveries or service cases yet"),
 				});
@@ -87,6 +91,14 @@ frappe.provide("customer_360.c360");
 				return list;
 			},
 		},
+		{
+			key: "people",
+			label: () => __("People"),
+			load: load_people,
+			depends: ["interactions", "events"],
+		},
+		{ key: "related", label: () => __("Related"), load: load_related, depends: ["events"] },
+		{ key: "group", label: () => __("Group"), load: load_group, depends: ["events"] },
 		{ key: "notes", label: () => __("Notes"), load: load_notes, depends: ["notes"] },
 		{
 			key: "interactions",
@@ -106,8 +118,8 @@ frappe.provide("customer_360.c360");
 		{
 			key: "audit",
 			label: () => __("Audit"),
-			load: load_audit,
-			depends: ["notes", "interactions"],
+			load: load_account_audit,
+			depends: ["notes", "interactions", "flags", "tasks"],
 		},
 	];
 

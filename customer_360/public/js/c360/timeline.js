@@ -4,7 +4,8 @@
 frappe.provide("customer_360.c360");
 
 (function () {
-	const { esc, form_link, get, masked, pill, type_label, when } = customer_360.c360;
+	const { esc, form_link, get, label_of, masked, pill, type_label, vocabulary, when } =
+		customer_360.c360;
 
 	class EventList {
 		// opts: customer, types (fixed event types), keep (client-side row filter), toolbar (chips/search/dates),
@@ -16,6 +17,8 @@ frappe.provide("customer_360.c360");
 			);
 			this.customer = opts.customer;
 			this.chosen_types = [];
+			this.facet = null; // a key of the server's timeline_facets (forms & bookings ...)
+			this.actor = null; // only this user's events
 			this.search = "";
 			this.from_date = null;
 			this.to_date = null;
@@ -29,13 +32,15 @@ frappe.provide("customer_360.c360");
 							<span class="text-muted small">–</span>
 							<input type="date" class="form-control form-control-sm c360-to" style="width: 130px" title="${esc(__("To"))}">
 						</div>
+						<div class="c360-actor" style="width: 180px" title="${esc(__("Only what this user did"))}"></div>
 						<input type="search" class="form-control form-control-sm c360-search" style="max-width: 220px"
-							placeholder="${esc(__("Search timeline"))}">
+							placeholder="${esc(__("Search timeline, emails and notes"))}">
 					</div>
 					<div class="c360-events"></div>
 					<div class="c360-more text-muted text-center small p-2"></div>
 				</div>`).appendTo($parent);
 			if (!this.opts.toolbar) this.$el.find(".c360-timeline-toolbar").remove();
+			else this.make_actor_picker();
 			this.$events = this.$el.find(".c360-events");
 			this.$more = this.$el.find(".c360-more");
 			this.bind();
@@ -68,6 +73,38 @@ frappe.provide("customer_360.c360");
 			}
 		}
 
+		// Who did it: a Link to User (Frappe's own user search); the server checks the id and filters by it.
+		make_actor_picker() {
+			const $slot = this.$el.find(".c360-actor");
+			this.actor_control = frappe.ui.form.make_control({
+				parent: $slot,
+				df: {
+					fieldtype: "Link",
+					options: "User",
+					fieldname: "c360_actor",
+					only_select: 1, // a filter: no "Create a new User"
+					placeholder: __("Anyone"),
+					change: () => {
+						const value = this.actor_control.get_value() || null;
+						if (value === this.actor) return;
+						this.actor = value;
+						this.refresh();
+					},
+				},
+				render_input: true,
+				only_input: true,
+			});
+			this.actor_control.$input
+				.addClass("input-sm c360-actor-input")
+				.attr("aria-label", __("Who"))
+				// Emptying the box means anyone again (a Link control reports an empty value only on blur).
+				.on("input", (e) => {
+					if (e.target.value.trim() || !this.actor) return;
+					this.actor = null;
+					this.refresh();
+				});
+		}
+
 		args(cursor, limit) {
 			const types = this.chosen_types.length ? this.chosen_types : this.opts.types;
 			return {
@@ -78,6 +115,8 @@ frappe.provide("customer_360.c360");
 				from_date: this.from_date,
 				to_date: this.to_date ? frappe.datetime.add_days(this.to_date, 1) : null, // inclusive end day
 				search: this.search || null,
+				actor: this.actor || null,
+				facet: this.facet || null,
 			};
 		}
 
@@ -99,7 +138,7 @@ frappe.provide("customer_360.c360");
 				do {
 					r = await get("timeline.get_timeline", this.args(first ? null : this.cursor));
 					if (request_id !== this.request_id) return; // a newer filter won
-					if (r.counts && this.opts.toolbar) this.render_chips(r.counts);
+					if (r.counts && this.opts.toolbar) this.render_chips(r.counts, r.facet_counts);
 					if (r.counts) this.counts = r.counts;
 					for (const ev of r.events) {
 						if (this.opts.keep && !this.opts.keep(ev)) continue;
@@ -134,7 +173,7 @@ frappe.provide("customer_360.c360");
 		async check_new() {
 			if (this.loading) return 0;
 			const r = await get("timeline.get_timeline", this.args(null, 20));
-			if (r.counts && this.opts.toolbar) this.render_chips(r.counts);
+			if (r.counts && this.opts.toolbar) this.render_chips(r.counts, r.facet_counts);
 			const fresh = r.events.filter(
 				(ev) => !this.seen.has(ev.name) && (!this.opts.keep || this.opts.keep(ev))
 			);
@@ -151,7 +190,7 @@ frappe.provide("customer_360.c360");
 			return fresh.length;
 		}
 
-		render_chips(counts) {
+		render_chips(counts, facet_counts) {
 			const $chips = this.$el.find(".c360-chips").empty();
 			Object.entries(counts).forEach(([type, n]) => {
 				if (!n && !this.chosen_types.includes(type)) return;
@@ -167,10 +206,26 @@ frappe.provide("customer_360.c360");
 					})
 					.appendTo($chips);
 			});
-			if (this.chosen_types.length) {
+			// Facets cut across the types (the server's vocabulary and counts): one at a time.
+			vocabulary("timeline_facets").forEach(({ value }) => {
+				const n = (facet_counts || {})[value] || 0;
+				const active = this.facet === value;
+				if (!n && !active) return;
+				$(`<button class="btn btn-xs ${active ? "btn-primary" : "btn-default"} c360-chip c360-facet-chip"
+						data-facet="${esc(value)}">
+						${esc(label_of("timeline_facets", value))} <span class="c360-chip-count">${esc(n)}</span>
+					</button>`)
+					.on("click", () => {
+						this.facet = active ? null : value;
+						this.refresh();
+					})
+					.appendTo($chips);
+			});
+			if (this.chosen_types.length || this.facet) {
 				$(`<button class="btn btn-xs btn-link c360-chip-clear">${__("Clear")}</button>`)
 					.on("click", () => {
 						this.chosen_types = [];
+						this.facet = null;
 						this.refresh();
 					})
 					.appendTo($chips);

@@ -1,0 +1,341 @@
+"""Merge benchmark: our merge vs ERPNext's `frappe.rename_doc("Customer", loser, survivor, merge=True)` on two
+identical copies of the same data, side by side.
+
+Each side gets a survivor and a loser; the loser has `docs` linked documents, the survivor a tenth of that.
+The documents are clones, written with INSERT ... SELECT, of one real submitted Sales Invoice and one real
+Payment Entry made through ERPNext (header, child rows, GL Entries and Payment Ledger Entries, re-pointed
+to the clone and the customer), plus Customer Notes, emails (Communication + timeline link), ToDos, Comments
+and Files in ERPNext's own tables. Both merges then run in this process, timed, and the rows linked to each
+survivor afterwards are counted the same way, so the two results can be compared.
+
+`benchmark_merge(docs)` enqueues the run and returns at once (the job reports progress); `run_benchmark`
+runs it in the caller (the bench command prints the figures).
+"""
+
+from __future__ import annotations
+
+import time
+
+import frappe
+from frappe.utils import getdate, nowdate, random_string
+
+from customer_360.devtools.perf.common import ensure_customer
+from customer_360.devtools.seed.ledger_clone import insert_rows
+from customer_360.devtools.seed.scale import default_company, voucher_templates
+from customer_360.merge import job, links, lock
+
+JOB_ID = "customer_360:merge_benchmark"
+RESULT_KEY = "customer_360:merge_benchmark_result"
+TEMPLATE_CUSTOMER = "C360 Merge Bench Template"
+TITLE = "Customer 360 merge benchmark"
+# Share of the loser's documents per kind (vouchers bring their GL and Payment Ledger rows along).
+MIX = {
+	"Sales Invoice": 0.5,
+	"Payment Entry": 0.1,
+	"Customer Note": 0.1,
+	"Communication": 0.1,
+	"ToDo": 0.1,
+	"Comment": 0.05,
+	"File": 0.05,
+}
+
+
+def benchmark_merge(docs: int = 10_000) -> dict:
+	"""Enqueue the benchmark (queue long) and return at once; progress is published as TITLE."""
+	frappe.enqueue(
+		"customer_360.devtools.perf.merge.run_benchmark",
+		queue="long",
+		timeout=4 * 3600,
+		job_id=JOB_ID,
+		deduplicate=True,
+		docs=int(docs),
+	)
+	return {"job_id": JOB_ID, "docs": int(docs), "result_key": RESULT_KEY}
+
+
+def _progress(percent: float, description: str) -> None:
+	try:
+		frappe.publish_progress(percent, title=TITLE, description=description)
+	except Exception:
+		pass
+
+
+# ---------------------------------------------------------------- data
+
+
+def _templates() -> dict[str, str]:
+	"""One real submitted invoice and its payment (seed-scale's templates), made once and reused by every run."""
+	customer = ensure_customer(TEMPLATE_CUSTOMER)
+	found = {
+		dt: frappe.db.get_value(dt, {field: customer, "docstatus": 1})
+		for dt, field in (("Sales Invoice", "customer"), ("Payment Entry", "party"))
+	}
+	if all(found.values()):
+		return found
+	si, pe = voucher_templates(customer, default_company(), getdate(nowdate()))
+	frappe.db.commit()
+	return {"Sales Invoice": si.name, "Payment Entry": pe.name}
+
+
+def _columns(doctype: str) -> list[str]:
+	return frappe.db.get_table_columns(doctype)
+
+
+def _clone_sql(doctype: str, where: str, replace: dict[str, str], n: int) -> str:
+	"""INSERT ... SELECT of the rows matching `where`, n times (MariaDB's seq_1_to_n), columns replaced by SQL
+	expressions (`s.seq` is the copy number)."""
+	cols = _columns(doctype)
+	exprs = [replace.get(c, f"t.`{c}`") for c in cols]
+	return (
+		f"insert into `tab{doctype}` ({', '.join(f'`{c}`' for c in cols)}) "
+		f"select {', '.join(exprs)} from `tab{doctype}` t join seq_1_to_{int(n)} s where {where}"
+	)
+
+
+def _clone_vouchers(doctype: str, template: str, customer: str, prefix: str, n: int) -> None:
+	if n <= 0:
+		return
+	new = f"concat({frappe.db.escape(prefix)}, lpad(s.seq, 7, '0'))"
+	cust = frappe.db.escape(customer)
+	tpl = frappe.db.escape(template)
+	party = {"customer": cust} if doctype == "Sales Invoice" else {"party": cust}
+	frappe.db.sql(_clone_sql(doctype, f"t.name = {tpl}", {"name": new, **party, "customer_name": cust}, n))
+	for df in frappe.get_meta(doctype).get_table_fields():
+		frappe.db.sql(
+			_clone_sql(
+				df.options,
+				f"t.parent = {tpl} and t.parenttype = {frappe.db.escape(doctype)}",
+				{"name": f"concat({new}, '-', t.idx, '-', t.parentfield)", "parent": new},
+				n,
+			)
+		)
+	frappe.db.sql(
+		_clone_sql(
+			"GL Entry",
+			f"t.voucher_no = {tpl}",
+			{
+				"name": f"concat({new}, '-', t.name)",
+				"voucher_no": new,
+				"against_voucher": f"if(t.against_voucher = {tpl}, {new}, t.against_voucher)",
+				"party": f"if(t.party_type = 'Customer', {cust}, t.party)",
+			},
+			n,
+		)
+	)
+	frappe.db.sql(
+		_clone_sql(
+			"Payment Ledger Entry",
+			f"t.voucher_no = {tpl}",
+			{
+				"name": f"concat({new}, '-', t.name)",
+				"voucher_no": new,
+				"against_voucher_no": f"if(t.against_voucher_no = {tpl}, {new}, t.against_voucher_no)",
+				"party": f"if(t.party_type = 'Customer', {cust}, t.party)",
+			},
+			n,
+		)
+	)
+
+
+def _activity(customer: str, prefix: str, counts: dict[str, int]) -> None:
+	now, user = frappe.utils.now_datetime(), frappe.session.user
+	std = lambda name: {"name": name, "creation": now, "modified": now, "owner": user, "modified_by": user}  # noqa: E731
+	seq = lambda kind, n: [f"{prefix}{kind}{i:07d}" for i in range(n)]  # noqa: E731
+	insert_rows(
+		"Customer Note",
+		[
+			{
+				**std(n),
+				"customer": customer,
+				"scope": "internal",
+				"content": f"<p>note {n}</p>",
+				"author": user,
+			}
+			for n in seq("N", counts["Customer Note"])
+		],
+	)
+	comms = seq("E", counts["Communication"])
+	insert_rows(
+		"Communication",
+		[
+			{
+				**std(n),
+				"subject": f"Order {n}",
+				"communication_type": "Communication",
+				"communication_medium": "Email",
+				"sent_or_received": "Received",
+				"sender": "buyer@example.com",
+				"content": "<p>hello</p>",
+				"communication_date": now,
+				"reference_doctype": "Customer",
+				"reference_name": customer,
+			}
+			for n in comms
+		],
+	)
+	insert_rows(
+		"Communication Link",
+		[
+			{**std(f"{n}-L"), "parent": n, "parenttype": "Communication", "parentfield": "timeline_links",
+			 "idx": 1, "link_doctype": "Customer", "link_name": customer}
+			for n in comms
+		],
+	)  # fmt: skip
+	insert_rows(
+		"ToDo",
+		[
+			{**std(n), "status": "Open", "description": f"call {n}", "reference_type": "Customer",
+			 "reference_name": customer, "allocated_to": user}
+			for n in seq("T", counts["ToDo"])
+		],
+	)  # fmt: skip
+	insert_rows(
+		"Comment",
+		[
+			{**std(n), "comment_type": "Comment", "reference_doctype": "Customer", "reference_name": customer,
+			 "content": f"comment {n}", "comment_email": user}
+			for n in seq("C", counts["Comment"])
+		],
+	)  # fmt: skip
+	insert_rows(
+		"File",
+		[
+			{**std(n), "file_name": f"{n}.txt", "file_url": f"/private/files/{n}.txt", "is_private": 1,
+			 "attached_to_doctype": "Customer", "attached_to_name": customer, "folder": "Home/Attachments"}
+			for n in seq("F", counts["File"])
+		],
+	)  # fmt: skip
+
+
+def seed(customer: str, docs: int, prefix: str, templates: dict[str, str]) -> dict[str, int]:
+	counts = {kind: int(docs * share) for kind, share in MIX.items()}
+	counts["Sales Invoice"] += docs - sum(counts.values())
+	for doctype in ("Sales Invoice", "Payment Entry"):
+		_clone_vouchers(doctype, templates[doctype], customer, f"{prefix}{doctype[0]}", counts[doctype])
+	_activity(customer, prefix, counts)
+	return counts
+
+
+def _linked_rows(customer: str) -> int:
+	return sum(links.count_rows([customer]).values())
+
+
+def _cleanup(prefix: str, customers: list[str]) -> None:
+	like = {"p": f"{prefix}%"}
+	for doctype in ("Sales Invoice", "Payment Entry"):
+		for df in frappe.get_meta(doctype).get_table_fields():
+			frappe.db.sql(f"delete from `tab{df.options}` where parent like %(p)s", like)
+	for doctype in (
+		"Sales Invoice",
+		"Payment Entry",
+		"Customer Note",
+		"Communication",
+		"ToDo",
+		"Comment",
+		"File",
+	):
+		frappe.db.sql(f"delete from `tab{doctype}` where name like %(p)s", like)
+	frappe.db.sql("delete from `tabCommunication Link` where parent like %(p)s", like)
+	frappe.db.sql("delete from `tabGL Entry` where voucher_no like %(p)s", like)
+	frappe.db.sql("delete from `tabPayment Ledger Entry` where voucher_no like %(p)s", like)
+	for c in customers:
+		frappe.db.sql(
+			"delete from `tabComment` where reference_doctype = 'Customer' and reference_name = %s", c
+		)
+		frappe.db.sql("delete from `tabVersion` where ref_doctype = 'Customer' and docname = %s", c)
+		if frappe.db.exists("Customer", c):
+			frappe.delete_doc("Customer", c, ignore_permissions=True, force=True)
+	frappe.db.commit()
+
+
+# ---------------------------------------------------------------- run
+
+
+def run_benchmark(docs: int = 10_000, cleanup: bool = True) -> dict:
+	frappe.set_user("Administrator")
+	tag = random_string(5).upper()
+	templates = _templates()
+	_progress(2, "seeding")
+	sides = {}
+	started = time.perf_counter()
+	for side in ("ours", "erpnext"):
+		survivor = ensure_customer(f"C360 Bench {tag} {side} survivor")
+		loser = ensure_customer(f"C360 Bench {tag} {side} loser")
+		seed(loser, docs, f"B{tag}{side[0].upper()}L", templates)
+		seed(survivor, max(docs // 10, 1), f"B{tag}{side[0].upper()}S", templates)
+		frappe.db.commit()
+		sides[side] = {"survivor": survivor, "loser": loser}
+	seeded = time.perf_counter() - started
+	before = {side: _linked_rows(s["loser"]) + _linked_rows(s["survivor"]) for side, s in sides.items()}
+	_progress(30, "our merge")
+
+	ours = sides["ours"]
+	log = frappe._dict(name=job.create_log(ours["survivor"], [ours["loser"]]))
+	frappe.db.commit()
+	t = time.perf_counter()
+	job.run_merge(log.name)
+	ours_seconds = time.perf_counter() - t
+	status = frappe.db.get_value(job.LOG, log.name, ["status", "message", "rows_moved"], as_dict=True)
+
+	undo_seconds = undone = None
+	after_ours = _linked_rows(ours["survivor"])
+	if status.status == "Done":
+		# Before ERPNext's rename: it ends with frappe.clear_cache(), after which the undo would reload every
+		# DocType's meta that our merge found warm.
+		_progress(50, "our undo")
+		frappe.db.set_value(job.LOG, log.name, "status", "Undoing")
+		lock.acquire([ours["survivor"], ours["loser"]], log.name)
+		frappe.db.commit()
+		t = time.perf_counter()
+		job.run_undo(log.name)
+		undo_seconds = time.perf_counter() - t
+		undone = _linked_rows(ours["survivor"]) + _linked_rows(ours["loser"])
+
+	_progress(65, "ERPNext rename(merge=True)")
+	theirs = sides["erpnext"]
+	t = time.perf_counter()
+	frappe.rename_doc("Customer", theirs["loser"], theirs["survivor"], merge=True, show_alert=False)
+	frappe.db.commit()
+	erpnext_seconds = time.perf_counter() - t
+	after = {"ours": after_ours, "erpnext": _linked_rows(theirs["survivor"])}
+	result = {
+		"docs": docs,
+		"seed_seconds": round(seeded, 1),
+		"ours_seconds": round(ours_seconds, 2),
+		"ours_status": status.status,
+		"ours_message": status.message,
+		"ours_rows_moved": status.rows_moved,
+		"ours_undo_seconds": round(undo_seconds, 2) if undo_seconds is not None else None,
+		"erpnext_seconds": round(erpnext_seconds, 2),
+		"linked_rows_before": before,
+		"linked_rows_after": after,
+		"linked_rows_after_undo": undone,
+		"log": log.name,
+	}
+	if cleanup:
+		_progress(90, "cleanup")
+		for side, s in sides.items():
+			_cleanup(f"B{tag}{side[0].upper()}", [s["survivor"], s["loser"]])
+		for doctype in (job.ROW, job.LOSER):
+			frappe.db.delete(doctype, {"parent": log.name})
+		frappe.db.delete(job.LOG, {"name": log.name})
+		frappe.db.commit()
+	frappe.cache.set_value(RESULT_KEY, result)
+	_progress(100, "done")
+	print_result(result)
+	return result
+
+
+def print_result(r: dict) -> None:
+	print(f"Merge benchmark: a loser with {r['docs']} linked documents (+ {r['docs'] // 10} on the survivor)")
+	print(f"  seeding both copies          {r['seed_seconds']:>8} s")
+	print(
+		f"  customer_360 merge           {r['ours_seconds']:>8} s  ({r['ours_status']}, {r['ours_rows_moved']}"
+		" rows in the manifest, loser snapshotted)"
+	)
+	if r.get("ours_undo_seconds") is not None:
+		print(f"  customer_360 undo            {r['ours_undo_seconds']:>8} s")
+	print(f"  ERPNext rename(merge=True)   {r['erpnext_seconds']:>8} s  (no preview, no manifest, no undo)")
+	print(f"  rows linked before (both):   {r['linked_rows_before']}")
+	print(f"  rows linked to survivor after: {r['linked_rows_after']}")
+	print(f"  rows linked to both after our undo: {r.get('linked_rows_after_undo')}")
