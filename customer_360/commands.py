@@ -117,14 +117,20 @@ def seed_demo(context, customers=50, force=False):
 @click.option("--customers", default=2000, show_default=True, help="Synthetic portfolio customers.")
 @click.option("--events", default=100_000, show_default=True, help="Timeline events of the whale customer.")
 @click.option("--invoices", default=10_000, show_default=True, help="Ledger-posting invoices of the whale.")
+@click.option(
+	"--sources/--no-sources",
+	default=True,
+	show_default=True,
+	help="Also journal entries, claims, visits, contracts, projects, leads, events and calls per customer.",
+)
 @pass_context
-def seed_scale(context, customers=2000, events=100_000, invoices=10_000):
+def seed_scale(context, customers=2000, events=100_000, invoices=10_000, sources=True):
 	"""Bulk benchmark data: a portfolio and one whale customer with a long, ledger-posting history."""
 	with connected(context) as frappe:
 		from customer_360 import indexer
 		from customer_360.devtools.seed.scale import seed_scale as run
 
-		result = run(customers=customers, events=events, invoices=invoices)
+		result = run(customers=customers, events=events, invoices=invoices, sources=sources)
 		click.echo(f"seeded in {result['seconds']} s: " + json.dumps(result, default=str))
 		for attempt in range(1, 4):
 			try:

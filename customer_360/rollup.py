@@ -73,6 +73,25 @@ def _children(frontier: list[str]) -> dict[str, tuple[str, str]]:
 	return found
 
 
+def member_counts(heads: list[str]) -> dict[str, tuple[str, int]]:
+	"""head -> ("group" | "household", members one level below it that the reader may read), for the heads
+	among `heads` that have any: the directory's group badge, three queries for a page of customers."""
+	if not heads:
+		return {}
+	below = _children(heads)
+	readable = set(
+		frappe.get_list("Customer", filters={"name": ["in", list(below)]}, pluck="name", limit_page_length=0)
+		if below
+		else ()
+	)
+	out: dict[str, tuple[str, int]] = {}
+	for member, (head, relation) in below.items():
+		if member in readable and member != head:
+			kind = "household" if relation == "household" else "group"
+			out[head] = (kind, out.get(head, (kind, 0))[1] + 1)
+	return out
+
+
 def tree(customer: str) -> dict[str, tuple[str | None, str]]:
 	"""Every customer rolling up into `customer` (itself first): name -> (head it rolls up into, relation), where
 	relation is "self", "child" or "household". Whole tree, without permission filtering."""

@@ -115,6 +115,8 @@ def _add_badges(rows: list[dict]) -> None:
 			.where(Flag.customer.isin(names) & (Flag.status == "active"))
 			.run(pluck=True)
 		)
+	# Groups and households (rollup): a head shows how many members it rolls up, counting only readable ones.
+	groups = rollup.member_counts(names)
 	bands, vip, last = {}, set(), {}
 	today = getdate(nowdate())
 	if caps.see_risk:
@@ -131,6 +133,10 @@ def _add_badges(rows: list[dict]) -> None:
 			created = getdate(row["creation"]) if row.get("creation") else None
 			if is_dormant(quiet_since(last.get(row["name"]), created), today, config.dormant_days):
 				badges.append({"key": "dormant", "label": frappe._("Dormant"), "color": "orange"})
+		if row["name"] in groups:
+			kind, members = groups[row["name"]]
+			label = frappe._("Household of {0}") if kind == "household" else frappe._("Group of {0}")
+			badges.append({"key": kind, "label": label.format(members + 1), "color": "blue"})
 		if row["name"] in under_review:
 			badges.append({"key": "under_review", "label": frappe._("Under review"), "color": "red"})
 		if bands.get(row["name"]):

@@ -55,7 +55,7 @@ def sync(detections: dict[str, dict[str, Detection]], scope: list[str] | None, w
 	"""Apply the plan for every customer in `detections` (customer -> risk.detect() result). Run under
 	flag_lock() on a fresh snapshot."""
 	changes = FlagChanges()
-	_expire(scope, w, changes)
+	expire(scope, w, changes)
 	active = active_flags(scope)
 	to_raise: dict[str, list[Detection]] = {}
 	to_resolve: list[str] = []
@@ -76,7 +76,7 @@ def sync(detections: dict[str, dict[str, Detection]], scope: list[str] | None, w
 	return changes
 
 
-def _expire(scope, w: Windows, changes: FlagChanges) -> None:
+def expire(scope, w: Windows, changes: FlagChanges) -> None:
 	# Frappe compares a missing date as 0001-01-01 ("<" is true for it): an unset expiry must be excluded.
 	filters = [["status", "=", "active"], ["expires_on", "is", "set"], ["expires_on", "<", w.today]]
 	if scope is not None:

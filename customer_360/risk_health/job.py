@@ -36,9 +36,28 @@ COLUMNS = (
 _KEPT = ("name", "creation", "owner", "docstatus", "idx", "customer", "score_date")
 
 
+CUSTOMERS_PER_PASS = 2000
+
+
 def recompute_all(today=None) -> dict:
-	"""Scheduled (daily_long): every enabled customer."""
-	return _recompute(None, today)
+	"""Scheduled (daily_long): every enabled customer, CUSTOMERS_PER_PASS at a time in name order, so the job
+	holds one pass's facts in memory whatever the number of customers (each pass is set-based over its names).
+	A last pass expires the flags of customers no pass covered (disabled ones)."""
+	started = time.perf_counter()
+	names = frappe.get_all("Customer", filters={"disabled": 0}, pluck="name", order_by="name asc")
+	totals: dict = {}
+	for i in range(0, len(names), CUSTOMERS_PER_PASS):
+		for key, value in _recompute(names[i : i + CUSTOMERS_PER_PASS], today).items():
+			totals[key] = totals.get(key, 0) + value
+	expired = flags.FlagChanges()
+	with flags.flag_lock():
+		frappe.db.commit()
+		flags.expire(None, Windows(getdate(today or nowdate()), 0), expired)
+		frappe.db.commit()
+	totals["flags_expired"] = totals.get("flags_expired", 0) + expired.expired
+	totals["flag_errors"] = totals.get("flag_errors", 0) + expired.failed
+	totals["seconds"] = round(time.perf_counter() - started, 2)
+	return totals
 
 
 def recompute_customer(customer: str, today=None) -> dict:

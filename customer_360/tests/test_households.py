@@ -115,6 +115,21 @@ class TestHouseholds(C360TestCase):
 		with self.assertRaises(frappe.PermissionError):
 			account_api.get_group(self.hidden_child)
 
+	def test_the_directory_badges_heads_with_their_readable_members(self):
+		from customer_360.api.directory import _add_badges
+
+		def badge(customer):
+			rows = [frappe._dict(name=customer, disabled=0)]
+			_add_badges(rows)
+			return {b["key"]: b["label"] for b in rows[0]["badges"]}
+
+		# The household: two address mates and a lodger; the parent: two children (the grandchild is a level down).
+		self.assertEqual(badge(self.household).get("household"), "Household of 4")
+		self.assertEqual(badge(self.parent).get("group"), "Group of 3")
+		self.assertNotIn("group", badge(self.hidden_child))
+		frappe.set_user(self.limited)
+		self.assertEqual(badge(self.parent).get("group"), "Group of 2")  # the hidden child is not counted
+
 	def test_group_figures_are_masked_without_the_capabilities(self):
 		frappe.set_user(make_user(["Sales User"]))
 		out = account_api.get_group(self.household)

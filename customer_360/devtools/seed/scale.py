@@ -7,6 +7,9 @@
   (devtools/seed/ledger_clone.py), so the GL and the Payment Ledger balance and ERPNext's Accounts Receivable report
   reads them like any other.
 - The rest of the whale's `events` as emails, comments, tasks and files (devtools/perf/timeline.seed_history).
+- With `sources` (the default), every customer and the whale (in proportion to its invoices) also get journal
+  receipts, warranty claims, maintenance visits, contracts, projects with tasks, the Lead they were converted
+  from with its history, calendar events and call logs (devtools/seed/scale_sources.py).
 
 Everything is tagged with a random suffix so the command can run again on the same site.
 """
@@ -26,11 +29,19 @@ from customer_360.devtools.seed.ledger_clone import TEMPLATE_AMOUNT, clone, inse
 ITEM = "C360-SCALE-SERVICE"
 PAID, PART_PAID = 0.85, 0.05  # shares of the whale's invoices; the rest are open
 HISTORY_MIX = {"Communication": 0.55, "Comment": 0.2, "ToDo": 0.18, "File": 0.07}
+WHALE_INVOICES_PER_CUSTOMER = 8  # the whale's documents of the other sources: invoices / 8 customers' worth
 
 
-def seed_scale(customers: int = 2000, events: int = 100_000, invoices: int = 10_000, seed: int = 360) -> dict:
+def seed_scale(
+	customers: int = 2000,
+	events: int = 100_000,
+	invoices: int = 10_000,
+	seed: int = 360,
+	sources: bool = True,
+) -> dict:
 	from customer_360.devtools.perf import timeline
 	from customer_360.devtools.perf.health import seed_customers
+	from customer_360.devtools.seed.scale_sources import seed_sources
 
 	frappe.set_user("Administrator")
 	frappe.flags.c360_hooks_off = True  # one backfill at the end, not a job per document
@@ -40,6 +51,12 @@ def seed_scale(customers: int = 2000, events: int = 100_000, invoices: int = 10_
 	ledger = seed_whale_ledger(whale, invoices, random.Random(seed))
 	rest = max(events - ledger["invoices"] - ledger["payments"], 0)
 	history = timeline.seed_history(rest, customer=whale, mix=HISTORY_MIX) if rest else {"records": {}}
+	other = {}
+	if sources:
+		# the names health.seed_customers gives the customers of its run
+		names = [f"C360 HB {portfolio['tag']} {i:05d}" for i in range(customers)] if customers else []
+		scale = max(1, invoices // WHALE_INVOICES_PER_CUSTOMER)
+		other = seed_sources(names, whale, scale, ledger["company"], ITEM, seed)
 	frappe.db.commit()
 	return {
 		"whale": whale,
@@ -49,6 +66,7 @@ def seed_scale(customers: int = 2000, events: int = 100_000, invoices: int = 10_
 		"whale_invoices": ledger["invoices"],
 		"whale_payments": ledger["payments"],
 		"whale_other_records": sum(history["records"].values()),
+		"other_sources": other,
 		"seconds": round(time.perf_counter() - started, 1),
 	}
 
