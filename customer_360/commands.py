@@ -160,7 +160,7 @@ def seed_scale(context, customers=2000, events=100_000, invoices=10_000, sources
 )
 @click.option(
 	"--rows",
-	default=",".join(("backfill", "timeline", "money", "submit", "health", "merge", "http", "browser")),
+	default="backfill,timeline,money,ledger,submit,health,merge,http,browser",
 	show_default=True,
 	help="Comma-separated rows to measure.",
 )

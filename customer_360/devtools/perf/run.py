@@ -14,7 +14,7 @@ import frappe
 from customer_360.devtools.perf.common import ensure_customer, peak_rss, print_rows, ratio, whales
 
 HEADER = ("figure", "ours", "anchor (same run)", "ratio / goal")
-ROWS = ("backfill", "timeline", "money", "submit", "health", "merge", "http", "browser")
+ROWS = ("backfill", "timeline", "money", "ledger", "submit", "health", "merge", "http", "browser")
 
 
 def run_all(
@@ -66,6 +66,10 @@ def run_all(
 		out["timeline"] = timeline.timeline_figures(whale, runs=max(runs, 5))
 	if "money" in rows:
 		out["money"] = money.money_benchmark(whale, company, runs=runs)
+	if "ledger" in rows:
+		from customer_360.ledger import benchmark_pages
+
+		out["ledger"] = benchmark_pages(whale, company)
 	if "submit" in rows:
 		out["submit"] = submit.submit_overhead(
 			ensure_customer("C360 Submit Bench"), company, runs=max(runs * 4, 20)
@@ -155,6 +159,15 @@ def table_rows(r: dict) -> list[tuple[str, str, str, str]]:
 				f"{m['get_money_ms']} ms (cached: {m.get('get_money_cached_ms', '-')} ms)",
 				f"Accounts Receivable report {m['ar_report_ms']} ms",
 				f"{m['ratio']} (goal <= 0.33), same totals: {'yes' if m['same_totals'] else 'NO'}",
+			)
+		)
+	if lg := r.get("ledger"):
+		rows.append(
+			(
+				f"ledger page 1 / page {lg['deep_page']} (50 rows)",
+				f"{lg['first_page_ms']} ms (cold {lg.get('first_page_cold_ms', '-')} ms) / {lg['deep_page_ms']} ms",
+				f"dues over every open invoice (own call) {lg['dues_ms']} ms",
+				"(goal <= 50 ms each)",
 			)
 		)
 	if s := r.get("submit"):
