@@ -9,6 +9,7 @@ import {
 	makeCustomer,
 	makeUser,
 	open360,
+	settledCounts,
 	serviceItem,
 	siteToday,
 } from "./helpers.mjs";
@@ -86,6 +87,9 @@ export const tests = {
 				],
 			});
 
+			// The documents' index jobs done first: a live update arriving later reloads the open Money tab, and
+			// with it the ledger (its filters too), in the middle of the steps below.
+			await settledCounts(admin, customer);
 			const page = await admin.newPage();
 			page.on("pageerror", (e) => console.log(`  [page error] ${e.message}`));
 			await open360(page, customer, "money");
