@@ -1,9 +1,16 @@
-"""doc_events handlers. They run inside the ERP transaction, so they only remember which document changed;
-the index is written by an RQ job enqueued AFTER the transaction commits. Nothing here may raise into the
-ERP transaction: a failure is logged and the scheduled reconcile repairs the index later.
+"""doc_events handlers. They run inside the ERP transaction, so they only remember which documents changed (and
+what heavier work should follow, such as a customer's health recompute); after the transaction commits, ONE RQ
+job is enqueued for all of it: it indexes the documents, then queues the follow-ups, each deduplicated by its job
+id. Nothing here may raise into the ERP transaction: a failure is logged and the scheduled reconcile (and the
+nightly health recompute) repairs it later.
+
+What a submit pays for the app (`bench customer-360 benchmark --rows submit`): no SQL and no Redis call in the
+hooks, and after commit one version bump (customer_360.cache) plus one enqueue.
 """
 
 import frappe
+
+from customer_360 import cache
 
 INDEX_JOB = "customer_360.indexer.index_documents"
 
@@ -16,30 +23,36 @@ def on_rename(doc, method=None, old=None, new=None, merge=False):
 	_remember(((doc.doctype, old), (doc.doctype, new)))
 
 
-def _remember(items):
+def after_index(function: str, arg: str, job_id: str) -> None:
+	"""Once this transaction commits, the index job it queues calls `function(arg)` after indexing: a
+	deduplicated enqueue of heavier work (risk_health.job.enqueue_recompute, first_contact.queue_lead_history),
+	which then reads the index with the change in it, and costs the request no enqueue of its own. `job_id` is
+	the id of the job that function queues (integration tests wait for it)."""
+	if arg:
+		_remember((), {(function, arg): job_id})
+
+
+def _remember(items, follow_ups=None):
+	"""Note (doctype, name) pairs to re-index, and follow-ups, until this transaction commits. Memory only: the
+	hooks of one submit run a dozen times, and each would otherwise pay a round trip."""
 	try:
 		if _disabled():
 			return
-		pending = getattr(frappe.local, "c360_pending", None)
-		if pending is None:
-			pending = frappe.local.c360_pending = set()
-		if not pending:
+		items = {(dt, name) for dt, name in items if name}
+		if not items and not follow_ups:
+			return
+		local = frappe.local
+		if getattr(local, "c360_pending", None) is None:
+			local.c360_pending, local.c360_follow_ups = set(), {}
+		if not local.c360_pending and not local.c360_follow_ups:
 			# First change in this transaction: flush once on commit, forget on rollback.
-			frappe.db.after_commit.add(_flush)
+			frappe.db.before_commit.add(_flush_last)
 			frappe.db.after_rollback.add(_forget)
-		pending.update((dt, name) for dt, name in items if name)
-		_changed()  # this transaction's own reads (after the change) must not come from the cache
+			cache.changing()
+		local.c360_pending.update(items)
+		local.c360_follow_ups.update(follow_ups or {})
 	except Exception:
 		frappe.log_error("customer_360: could not record a timeline change")
-
-
-def _changed():
-	"""The cached per-customer reads (customer_360.cache) are keyed by the index version: a bump makes them
-	stale. Bumped at once, and again after commit or rollback, so no entry computed while the transaction was
-	open outlives it; the index job bumps once more when the timeline has the change."""
-	from customer_360.indexer.store import bump_version
-
-	bump_version()
 
 
 def _disabled() -> bool:
@@ -49,30 +62,45 @@ def _disabled() -> bool:
 
 
 def _forget():
-	frappe.local.c360_pending = set()
-	try:
-		_changed()
-	except Exception:
-		frappe.log_error("customer_360: could not invalidate the 360 cache")
+	frappe.local.c360_pending, frappe.local.c360_follow_ups = set(), {}
+	cache.rolled_back()
+
+
+def _flush_last():
+	"""Just before COMMIT: queue the flush behind every after-commit callback already there (Frappe's realtime
+	messages, ERPNext's own), so the worker this enqueue wakes does not compete with the rest of the request."""
+	frappe.db.after_commit.add(_flush)
 
 
 def _flush():
-	pending, frappe.local.c360_pending = frappe.local.c360_pending, set()
-	if not pending:
+	local = frappe.local
+	pending, follow_ups = getattr(local, "c360_pending", None), getattr(local, "c360_follow_ups", None)
+	local.c360_pending, local.c360_follow_ups = set(), {}
+	if not pending and not follow_ups:
 		return
 	try:
-		_changed()
-		_enqueue(sorted(pending))
+		# Entries cached before this commit are stale now (money figures read the ERP tables directly); the
+		# index job bumps again once the timeline has the change.
+		cache.committed()
+	except Exception:
+		frappe.log_error("customer_360: could not invalidate the 360 cache")
+	try:
+		_enqueue(sorted(pending), follow_ups or {})
 	except Exception:
 		# Redis down: the ERP transaction already committed; reconcile will index these documents.
 		frappe.log_error("customer_360: could not enqueue timeline indexing")
 
 
-def _enqueue(items):
-	job = frappe.enqueue(INDEX_JOB, queue="short", items=items)
+def _enqueue(items, follow_ups: dict):
+	calls = sorted([function, arg] for function, arg in follow_ups)
+	job = frappe.enqueue(INDEX_JOB, queue="short", items=items, **({"then": calls} if calls else {}))
 	if frappe.flags.in_test and job is not None:
-		# Integration tests wait for exactly the jobs their commits caused (customer_360.tests.jobs).
-		frappe.local.c360_test_jobs = [*getattr(frappe.local, "c360_test_jobs", []), job.id]
+		# Integration tests wait for exactly the jobs their commits caused (customer_360.tests.jobs): the index
+		# job, then the jobs it queues (in this order: it queues them before it finishes).
+		from frappe.utils.background_jobs import create_job_id
+
+		ids = [job.id, *(create_job_id(follow_ups[tuple(c)]) for c in calls)]
+		frappe.local.c360_test_jobs = [*getattr(frappe.local, "c360_test_jobs", []), *ids]
 
 
 # ---------------------------------------------------------------- documents that change without their own hooks

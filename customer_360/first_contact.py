@@ -16,10 +16,11 @@ from __future__ import annotations
 
 import frappe
 
-from customer_360.events import _remember
+from customer_360.events import _remember, after_index
 from customer_360.sources.customer import ORIGIN_FIELDS
 
 HISTORY_JOB = "customer_360.first_contact.index_lead_history"
+QUEUE_HISTORY = "customer_360.first_contact.queue_lead_history"
 
 # Documents that name a Lead or a Prospect: doctype -> SQL choosing their names, given %(leads)s and
 # %(prospects)s (never empty lists: see _party_documents).
@@ -63,24 +64,21 @@ def on_customer_update(doc, method=None):
 	if not changed:
 		return
 	_remember((("Customer", doc.name),))
-	try:
-		if changed & {"lead_name", "prospect_name"} and _hooks_on():
-			frappe.enqueue(
-				HISTORY_JOB,
-				queue="short",
-				customer=doc.name,
-				job_id=history_job_id(doc.name),
-				deduplicate=True,
-				enqueue_after_commit=True,
-			)
-	except Exception:
-		frappe.log_error("customer_360: could not queue a converted Lead's history")
+	if changed & {"lead_name", "prospect_name"}:
+		# Queued by the index job this save queues (events.after_index): the request pays no enqueue of its own.
+		after_index(QUEUE_HISTORY, doc.name, history_job_id(doc.name))
 
 
-def _hooks_on() -> bool:
-	# as events._disabled: install, migrate and patches are covered by the backfill; benchmarks switch hooks off
-	flags = frappe.flags
-	return not (flags.in_install or flags.in_migrate or flags.in_patch or flags.c360_hooks_off)
+def queue_lead_history(customer: str) -> None:
+	"""Called by the index job: the converted Lead's history, one deduplicated job per customer."""
+	frappe.enqueue(
+		HISTORY_JOB,
+		queue="short",
+		customer=customer,
+		job_id=history_job_id(customer),
+		deduplicate=True,
+		enqueue_after_commit=True,
+	)
 
 
 def on_invoice_change(doc, method=None):

@@ -123,27 +123,50 @@ def ensure_settings_defaults():
 # all). Named with our prefix, added idempotently, dropped on uninstall.
 LEDGER_INDEX_COLUMNS = (
 	*("party", "party_type", "company", "posting_date", "name", "is_cancelled"),
-	*("debit_in_account_currency", "credit_in_account_currency"),
+	# account_currency makes the balance (sum per party-account currency) an index-only read: without it each
+	# of the whale's 19,000 rows was a lookup into the table (100-160 ms against 11 ms).
+	*("debit_in_account_currency", "credit_in_account_currency", "account_currency"),
 )
-ERP_INDEXES = {
-	"Sales Invoice": ("c360_customer_posting", ("customer", "posting_date")),
-	"Payment Entry": ("c360_party_posting", ("party", "posting_date")),
+# What falls due (outstanding by due date), lifetime value and the paid invoices of days-to-pay, each read from
+# the index alone (on the whale: 69 -> 0.2 ms, 43 -> 15 ms).
+SI_OPEN_COLUMNS = (
+	*("customer", "company", "docstatus", "due_date", "outstanding_amount"),
+	*("is_return", "posting_date", "base_net_total"),
+)
+# A customer's last payment per invoice (facts.receivables.days_to_pay), grouped inside the index.
+PAID_AGAINST_COLUMNS = (
+	*("party", "against_voucher_type", "voucher_type", "delinked", "against_voucher_no", "posting_date"),
+)
+ERP_INDEXES = (  # (doctype, index name, columns)
+	("Sales Invoice", "c360_customer_posting", ("customer", "posting_date")),
+	("Sales Invoice", "c360_customer_open", SI_OPEN_COLUMNS),
+	# Payments and refunds newest first: the refund list no longer walks every payment (9,000 on the whale).
+	("Payment Entry", "c360_party_posting", ("party", "payment_type", "posting_date")),
+	("Payment Ledger Entry", "c360_paid_against", PAID_AGAINST_COLUMNS),
 	# The ledger (ledger.py): a customer's GL rows newest first, keyset-paged, and its balance, from the index.
-	"GL Entry": ("c360_party_ledger", LEDGER_INDEX_COLUMNS),
+	("GL Entry", "c360_party_ledger", LEDGER_INDEX_COLUMNS),
 	# The duplicate warning runs on every Customer form open: exact lookups, never a scan.
-	"Customer": ("c360_tax_id", ("tax_id",)),
-	"Contact Phone": ("c360_phone", ("phone",)),
-	"Contact Email": ("c360_email_id", ("email_id",)),
-}
+	("Customer", "c360_tax_id", ("tax_id",)),
+	("Contact Phone", "c360_phone", ("phone",)),
+	("Contact Email", "c360_email_id", ("email_id",)),
+)
 
 
 def ensure_erp_indexes():
-	for doctype, (name, columns) in ERP_INDEXES.items():
+	for doctype, name, columns in ERP_INDEXES:
+		# add_index skips a name that exists: an index whose columns changed in an upgrade is rebuilt.
+		if (have := _index_columns(doctype, name)) and have != list(columns):
+			frappe.db.sql_ddl(f"alter table `tab{doctype}` drop index `{name}`")
 		frappe.db.add_index(doctype, list(columns), name)
 
 
+def _index_columns(doctype: str, name: str) -> list[str]:
+	rows = frappe.db.sql(f"show index from `tab{doctype}` where Key_name = %s", name, as_dict=True)
+	return [r.Column_name for r in sorted(rows, key=lambda r: r.Seq_in_index)]
+
+
 def drop_erp_indexes():
-	for doctype, (name, _columns) in ERP_INDEXES.items():
+	for doctype, name, _columns in ERP_INDEXES:
 		if frappe.db.has_index(f"tab{doctype}", name):
 			frappe.db.sql_ddl(f"alter table `tab{doctype}` drop index `{name}`")
 

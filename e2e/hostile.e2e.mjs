@@ -286,6 +286,20 @@ export const tests = {
 				"**/api/method/customer_360.api.interactions.get_tasks**",
 				failure(404, "DoesNotExistError")
 			);
+			// The first screen's reads come in one request (api/batch.get_many): the tasks read fails in it.
+			await page.route("**/api/method/customer_360.api.batch.get_many**", async (route) => {
+				const response = await route.fetch();
+				const body = await response.json();
+				const reads = JSON.parse(new URL(route.request().url()).searchParams.get("reads"));
+				reads.forEach(([method], i) => {
+					if (method === "interactions.get_tasks")
+						body.message[i] = {
+							error: `Customer <strong>${HOSTILE}</strong> is not ${HOSTILE_2} allowed.`,
+							status: 404,
+						};
+				});
+				await route.fulfill({ response, json: body });
+			});
 			await page.route(
 				"**/api/method/customer_360.api.notes.add_note**",
 				failure(417, "ValidationError")

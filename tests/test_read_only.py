@@ -97,3 +97,22 @@ def good(): ...
 	assert set(found) == {"m.plain", "m.upside_down", "m.good"}
 	assert found["m.upside_down"][:2] != ["frappe.whitelist", "frappe.read_only"]
 	assert found["m.good"][:2] == ["frappe.whitelist", "frappe.read_only"]
+
+
+def _batch_reads() -> set[str]:
+	tree = ast.parse((API / "batch.py").read_text(encoding="utf-8"))
+	for node in tree.body:
+		if isinstance(node, ast.Assign) and ast.unparse(node.targets[0]) == "READS":
+			return {c.value for c in ast.walk(node.value) if isinstance(c, ast.Constant)}
+	raise AssertionError("batch.READS not found")
+
+
+def test_the_first_screen_batch_only_runs_read_only_endpoints():
+	# batch.get_many is itself read-only (a replica may serve it): each read it runs must be one as well.
+	found = _all_endpoints()
+	reads = _batch_reads()
+	assert "overview.get_profile" in reads
+	for name in reads:
+		assert name in found, name
+		assert name not in WRITES, name
+		assert found[name][:2] == ["frappe.whitelist", "frappe.read_only"], name

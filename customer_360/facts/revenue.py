@@ -37,6 +37,21 @@ def lifetime_value(customers: list[str], companies: list[str] | None = None) -> 
 	return _in_one_currency(query.run())
 
 
+def lifetime_and_credit_notes(customers: list[str], company: str) -> tuple[float, int]:
+	"""One company's lifetime value of these customers together (net billed, in its own currency) and how many
+	credit notes it issued them, in one pass over their invoices: the money panel lists credit notes only when
+	there are some (looking for the newest ten of none read every invoice of a whale a second time)."""
+	if not customers:
+		return 0.0, 0
+	billed, returns = (
+		frappe.qb.from_(SI)
+		.select(Sum(SI.base_net_total), Sum(SI.is_return))
+		.where(SI.customer.isin(customers) & (SI.docstatus == 1) & (SI.company == company))
+		.run()[0]
+	)
+	return float(billed or 0), int(returns or 0)
+
+
 def net_billed(customers: list[str], since: date, until: date) -> dict[str, float]:
 	"""customer -> net billed with posting date in (since, until], in one currency (company_rates)."""
 	if not customers:

@@ -1,7 +1,8 @@
 """Writes the timeline index from the sources, by concept:
 
 store.py    the sources a site has, reading their rows, writing events (idempotent upserts, set-based or not)
-live.py     per document, in an RQ job after commit (`index_documents`, queued by events.py)
+live.py     per document, in an RQ job after commit (`index_documents`, queued by events.py, one per transaction;
+            it then queues that transaction's follow-ups, such as health recomputes)
 history.py  backfill: all history, resumable, in parallel lanes, with progress
 repair.py   reconcile: the hourly repair of whatever a hook missed
 

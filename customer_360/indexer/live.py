@@ -21,14 +21,36 @@ from customer_360.indexer.store import (
 DEADLOCK_RETRIES = 5
 
 
-def index_documents(items: Iterable[Iterable[str]]) -> int:
-	"""RQ job (and direct call): re-index the given (doctype, name) pairs; deleted ones lose their events.
+def index_documents(items: Iterable[Iterable[str]], then: Iterable[Iterable[str]] = ()) -> int:
+	"""RQ job (and direct call): re-index the given (doctype, name) pairs; deleted ones lose their events. Then
+	call each [function, arg] of `then` (events.after_index: the deduplicated enqueue of a follow-up such as a
+	health recompute), so a request enqueues this one job only, and the follow-ups read the index with the change.
 
 	Several workers indexing neighbouring rows lock each other's index gaps, and MariaDB aborts one of them
 	with a deadlock. The aborted transaction rolled back completely and the rows are a pure function of the
 	source documents, so it is simply done again (a lost job would leave the timeline short until reconcile)."""
 	items = [tuple(item) for item in items]
-	return retrying_deadlocks(lambda: _index_documents(items))
+	try:
+		return retrying_deadlocks(lambda: _index_documents(items))
+	except Exception:
+		frappe.db.rollback()  # a failed index write does not keep the follow-ups from being queued
+		raise
+	finally:
+		_follow_up(then)
+
+
+def _follow_up(calls: Iterable[Iterable[str]]) -> None:
+	calls = [tuple(c) for c in calls or ()]
+	if not calls:
+		return
+	for function, arg in calls:
+		try:
+			if not function.startswith("customer_360."):  # only the app's own, whatever a job's payload says
+				raise ValueError(function)
+			frappe.get_attr(function)(arg)
+		except Exception:  # the nightly recompute and reconcile cover a lost follow-up
+			frappe.log_error(f"customer_360: could not queue {function}")
+	frappe.db.commit()  # the follow-ups enqueue after commit; the index rows were committed already
 
 
 def retrying_deadlocks(write):

@@ -5,9 +5,11 @@ Merge, in committed steps so the log's progress is real and the manifest always 
 1. snapshot each loser (every child row, plus the health-score rows that cannot move) and apply the chosen
    field values and the losers' child rows to the survivor (validated by ERPNext's own Customer.save, so a
    bad combination fails before anything moves);
-2. re-point, field by field, 1000 rows at a time: the rows are read FOR UPDATE, updated, and written to the
-   manifest in one transaction;
-3. move the timeline index, delete the losers, mark the log Done (one transaction).
+2. re-point, field by field (only the fields some row of a loser uses, found in one query), up to
+   REPOINT_BATCH rows per transaction: the rows are written to the manifest straight from the table (INSERT ...
+   SELECT, read FOR UPDATE), then updated by one UPDATE;
+3. sweep (a row that came to point at a loser meanwhile moves too, recorded), move the timeline index, delete
+   the losers, mark the log Done (one transaction).
 A failure leaves the log Failed with what moved so far in its manifest; undo reverses exactly that.
 
 A job first claims its log (customer_360.merge.state has the state machine): the log must still be in the state
@@ -75,7 +77,7 @@ def run_merge(log: str) -> None:
 		_still(log, "Running")
 		frappe.db.commit()
 		moved = _repoint(log, survivor, losers, recorder)
-		_finish(log, survivor, losers, moved)
+		_finish(log, survivor, losers, moved, recorder)
 		_still(log, "Running")
 		_set(log, status="Done")
 		frappe.db.commit()
@@ -148,10 +150,13 @@ def _union_assign(survivor: str, snapshots: list[dict]) -> str | None:
 	return json.dumps(union) if union != mine else None
 
 
-def _repoint(log: str, survivor: str, losers: list[str], recorder: _Recorder) -> int:
-	fields = links.link_fields()
-	done = 0
-	# Progress by field, not by row: counting the rows first would cost a query per field (~150) more.
+def _repoint(log: str, survivor: str, losers: list[str], recorder: _Recorder, commit: bool = True) -> int:
+	"""Record and re-point every row pointing at a loser; committed every ~REPOINT_BATCH rows unless `commit`
+	is off (the last step's sweep, in the caller's transaction). Returns the rows moved."""
+	# Only the fields some row of the losers uses, found in one round trip (links.pointing); the others
+	# (most of the ~150) would cost two statements each for nothing.
+	fields = links.pointing(links.link_fields(), losers, losers)
+	done = pending = 0
 	for position, lf in enumerate(fields, 1):
 		while True:
 			# Set-based: the batch is written to the manifest straight from the table (INSERT ... SELECT), then
@@ -159,20 +164,48 @@ def _repoint(log: str, survivor: str, losers: list[str], recorder: _Recorder) ->
 			added = recorder.record_pointing(lf, losers, survivor, REPOINT_BATCH)
 			if not added:
 				break
-			if links.repoint_next(lf, losers, survivor, REPOINT_BATCH) != added:
+			whole = added < REPOINT_BATCH  # every row of the field: read FOR UPDATE, none can slip in
+			if links.repoint_next(lf, losers, survivor, REPOINT_BATCH, whole) != added:
 				# A recorded row that did not change (a trigger?): the manifest would lie, and the next batch
 				# would read the same rows again. The batch rolls back and the merge stops.
 				raise frappe.ValidationError(_("Could not re-point {0}.{1}").format(lf.doctype, lf.field))
 			done += added
-			_publish(log, 5 + 85 * position / len(fields), "Running", _("{0} rows re-pointed").format(done))
-			_still(log, "Running")
-			frappe.db.commit()
-			lock.refresh([survivor, *losers], log)
+			pending += added
+			if commit and pending >= REPOINT_BATCH:
+				# One commit per ~REPOINT_BATCH rows, small fields together: a commit (and its progress, check
+				# and lock refresh) per field cost more than re-pointing the small ones.
+				_step(log, survivor, losers, 5 + 85 * position / len(fields), done)
+				pending = 0
+			if whole:
+				break
+	if commit and pending:
+		_step(log, survivor, losers, 90, done)
 	return done
 
 
-def _finish(log: str, survivor: str, losers: list[str], moved: int) -> None:
+def _step(log: str, survivor: str, losers: list[str], percent: float, done: int) -> None:
+	"""Commit what was re-pointed and recorded so far (the manifest matches the database at every commit)."""
+	_publish(log, percent, "Running", _("{0} rows re-pointed").format(done))
+	_still(log, "Running")
+	frappe.db.commit()
+	lock.refresh([survivor, *losers], log)
+
+
+def _finish(log: str, survivor: str, losers: list[str], moved: int, recorder: _Recorder) -> None:
 	"""The timeline follows, the losers go, the log says Done: one transaction."""
+	# A row that came to point at a loser while the steps ran (an invoice saved meanwhile) moves too, in this
+	# transaction: the sweep reads it FOR UPDATE, so after it no row of any link field names a loser. That is
+	# what Frappe's delete checks (check_if_doc_is_linked and ..._dynamically_linked, a query per field) would
+	# verify; they are skipped in _delete_loser.
+	moved += _repoint(log, survivor, losers, recorder, commit=False)
+	held = links.singles_pointing(losers)
+	if held:
+		frappe.throw(
+			_("{0} is still selected in {1}; clear it there, then merge again.").format(
+				_names(losers), escape_html(", ".join(_(d) for d in held))
+			),
+			frappe.LinkExistsError,
+		)
 	sources = frappe.db.sql(
 		f"select distinct source_doctype, source_name from `tab{TIMELINE}` where customer in %(l)s",
 		{"l": losers},
@@ -184,12 +217,9 @@ def _finish(log: str, survivor: str, losers: list[str], moved: int) -> None:
 		# ERPNext's own checks run here: had any link been missed, deleting would fail and the merge with it.
 		_delete_loser(loser)
 	frappe.db.sql(f"update `tab{LOSER}` set deleted = 1 where parent = %s and parenttype = %s", (log, LOG))
-	documents = frappe.db.sql(
-		f"select count(distinct ref_doctype, ref_name) from `tab{ROW}` where parent = %s and parenttype = %s",
-		(log, LOG),
-	)[0][0]
 	_set(
-		log, finished=now_datetime(), progress=100, rows_moved=moved, documents_moved=documents, message="",
+		log, finished=now_datetime(), progress=100, rows_moved=moved, documents_moved=recorder.documents(),
+		message="",
 	)  # fmt: skip
 	frappe.get_doc("Customer", survivor).add_comment(
 		"Edit",
@@ -201,15 +231,13 @@ def _finish(log: str, survivor: str, losers: list[str], moved: int) -> None:
 def _delete_loser(name: str) -> None:
 	"""frappe.delete_doc, minus the background job that deletes the Comments, ToDos, Versions... still naming
 	the deleted record (delete_dynamic_links): the merge re-pointed them all already, and should the job run
-	late, after an undo, it would delete the restored customer's history. ERPNext's on_trash, the link checks
-	(a link the scan missed stops the merge here), the Deleted Document entry and the rest run as usual."""
+	late, after an undo, it would delete the restored customer's history. Minus the link checks too: _finish
+	has just moved every row of every link field (the same fields those checks read, found the same way) and
+	checked the Singles, where they cost a query per field. They also counted our own merge logs naming the
+	customer as a survivor, so a customer that once survived a merge could not be merged away.
+	ERPNext's on_trash, the Deleted Document entry and the rest run as usual."""
 	from frappe.desk.doctype.tag.tag import delete_tags_for_document
-	from frappe.model.delete_doc import (
-		add_to_deleted_document,
-		check_if_doc_is_dynamically_linked,
-		check_if_doc_is_linked,
-		delete_from_table,
-	)
+	from frappe.model.delete_doc import add_to_deleted_document, delete_from_table
 	from frappe.utils.global_search import delete_for_document
 
 	doc = frappe.get_doc("Customer", name)
@@ -217,8 +245,6 @@ def _delete_loser(name: str) -> None:
 	doc.run_method("on_trash")
 	doc.flags.in_delete = True
 	doc.run_method("on_change")
-	check_if_doc_is_linked(doc)
-	check_if_doc_is_dynamically_linked(doc)
 	delete_from_table("Customer", name, [], doc)
 	doc.run_method("after_delete")
 	delete_for_document(doc)

@@ -1,6 +1,8 @@
 """Undo of a merge: `queue` refuses an unsafe undo (with every blocker) or locks and enqueues it; the job, in one
 transaction, restores each loser from its snapshot (same name, same child rows), puts every manifest row back,
-removes the copied child rows, and restores each survivor field nobody changed since."""
+removes the copied child rows, and restores each survivor field nobody changed since. It restores first and
+counts: only a short count (a row changed after the request) costs a rollback and the full check, whose
+blockers it then reports."""
 
 from __future__ import annotations
 
@@ -32,10 +34,12 @@ from customer_360.merge.steps import _Abandoned, _names, _reindex, start
 from customer_360.messages import bold
 
 
-def blockers(log: str) -> list:
-	"""What makes undoing this log unsafe now (core.merge_plan.undo_blockers); empty when it may go ahead."""
+def blockers(log: str, rows_too: bool = True) -> list:
+	"""What makes undoing this log unsafe now (core.merge_plan.undo_blockers); empty when it may go ahead.
+	`rows_too` off: the customers only (cheap; the job checks the rows by restoring them, see run_undo)."""
 	survivor, loser_rows = log_customers(log)
-	rows, current = changed_rows(log)  # only the rows that can block: the others hold their new value
+	# Only the rows that can block: the others hold their new value.
+	rows, current = changed_rows(log) if rows_too else ([], {})
 	taken = {
 		r.customer: bool(r.deleted) and bool(frappe.db.exists("Customer", r.customer)) for r in loser_rows
 	}
@@ -44,6 +48,10 @@ def blockers(log: str) -> list:
 	for name in missing:
 		found.insert(0, UndoBlocker("Customer", name, "", "snapshot", "none", "no snapshot to restore from"))
 	return found
+
+
+class _Changed(Exception):
+	"""A manifest row no longer holds what the merge wrote (or is recorded twice): the fast path stops."""
 
 
 def queue(log: str, status: str) -> str:
@@ -80,20 +88,25 @@ def run_undo(log: str) -> None:
 	if not start(log, [survivor, *losers], "Undoing", before):
 		return
 	try:
-		found = blockers(log)
+		# Optimistic: the request checked every row moments ago, so the job restores them straight away and
+		# counts; only when the count comes out short does it roll back and look for what blocks (reading the
+		# manifest twice, check then restore, made the undo slower than the merge).
+		found = blockers(log, rows_too=False)
+		if not found:
+			_publish(log, 0, "Undoing", _("Restoring"))
+			try:
+				_restore(log, loser_rows, fast=True)
+			except _Changed:
+				frappe.db.rollback()
+				found = blockers(log)
+				if not found:
+					_restore(log, loser_rows, fast=False)
 		if found:
+			frappe.db.rollback()
 			_set(log, status=before, message=_refusal(found))
 			frappe.db.commit()
 			_publish(log, 100, before, _("Undo refused"))
 			return
-		_publish(log, 0, "Undoing", _("Restoring"))
-		for r in loser_rows:
-			if r.deleted:
-				cust.restore(r.snapshot)
-				_mark_restored(r.customer)
-		_restore_links(log)
-		for doctype, name in _child_rows(log):
-			frappe.db.delete(doctype, {"name": name, "parent": survivor, "parenttype": "Customer"})
 		kept = _restore_survivor(log, survivor)
 		frappe.db.sql(
 			f"update `tab{LOSER}` set deleted = 0 where parent = %s and parenttype = %s", (log, LOG)
@@ -143,9 +156,30 @@ def run_undo(log: str) -> None:
 		lock.release([survivor, *losers], log)
 
 
-def _restore_links(log: str) -> None:
+def _restore(log: str, loser_rows: list, fast: bool) -> None:
+	"""The losers from their snapshots, every manifest row, and the survivor without the copied child rows."""
+	survivor = frappe.db.get_value(LOG, log, "survivor")
+	for r in loser_rows:
+		if r.deleted:
+			cust.restore(r.snapshot)
+			_mark_restored(r.customer)
+	_restore_links(log, fast)
+	for doctype, name in _child_rows(log):
+		frappe.db.delete(doctype, {"name": name, "parent": survivor, "parenttype": "Customer"})
+
+
+def _restore_links(log: str, fast: bool = False) -> None:
 	"""Every manifest row back, set-based; a manifest that records a field twice goes through core's undo_plan
-	(it decides which value was there before the merge)."""
+	(it decides which value was there before the merge). `fast`: restore, then count; short raises _Changed
+	(a changed row, or a field recorded twice: the join restores it once)."""
+	if fast:
+		rows = frappe.db.sql(
+			f"select count(*) from `tab{ROW}` where parent = %s and parenttype = %s and kind != 'child'",
+			(log, LOG),
+		)[0][0]
+		if restore_recorded(log) != rows:
+			raise _Changed(log)
+		return
 	rows, fields = frappe.db.sql(
 		f"""select count(*), count(distinct ref_doctype, ref_name, fieldname) from `tab{ROW}`
 		where parent = %s and parenttype = %s and kind != 'child'""",

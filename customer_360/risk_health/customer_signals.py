@@ -1,7 +1,9 @@
-"""Signals on one customer for the 360 page: lifetime value, repurchase rhythm, dormancy, VIP and expansion.
+"""Signals on one customer for the 360 page: lifetime value, repurchase rhythm, dormancy and VIP; and expansion
+items, for the Expansion Signals report.
 
-Computed on demand from the same facts as the score (a dozen indexed queries for one customer). The expansion
-signal looks at other customers' baskets, so it is capped (items, peers) and cached for a few hours.
+The page's signals are computed on demand from the facts families they read (a few indexed queries for one
+customer). Expansion looks at other customers' baskets (on a whale, 0.4 s of reading invoice lines), which the
+page does not show: it is the report's, capped (items, peers) and cached for a few hours.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ EXPANSION_CACHE_SECONDS = 6 * 3600
 # document (the index version) or a recompute of the customer forgets them.
 SIGNALS_CACHE_SECONDS = 15 * 60
 SIGNALS = "signals"  # the kind of entry in customer_360.cache
+SIGNAL_KINDS = frozenset(("buying", "activity"))  # of risk_health.facts.KINDS: order dates, last activity
 
 
 def signals(customer: str, today=None) -> dict:
@@ -41,7 +44,8 @@ def forget_signals(customer: str | None = None) -> None:
 
 def _signals(customer: str, today) -> dict:
 	config = load_config()
-	cf, _rf, extras = facts_for([customer], today, config.thresholds)[customer]
+	# Only the families read below: the score's other facts (receivables, discounts...) are the nightly job's.
+	cf, _rf, extras = facts_for([customer], today, config.thresholds, kinds=SIGNAL_KINDS)[customer]
 	lifetime = revenue.lifetime_value([customer]).get(customer, 0.0)
 	rhythm = health.repurchase_rhythm(cf.order_dates, today)
 	last = quiet_since(cf.last_activity, extras["creation"])
@@ -64,13 +68,14 @@ def _signals(customer: str, today) -> dict:
 		"orders_365": extras["orders_365"],
 		"vip": customer
 		in vip.vips([customer], config.vip, today, {customer: lifetime}, {customer: extras["orders_365"]}),
-		"expansion": expansion(customer, today),
 	}
 
 
 def expansion(customer: str, today) -> list[dict]:
 	key = f"customer_360:expansion:{customer}:{today}"
-	cached = frappe.cache.get_value(key)
+	# expires=True: from Redis, not Frappe's per-request copy, which remembers a first miss and so never sees
+	# the value set just below (a process that opens several customers recomputed each one every time).
+	cached = frappe.cache.get_value(key, expires=True)
 	if cached is not None:
 		return cached
 	found = _expansion(customer, today)

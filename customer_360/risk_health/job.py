@@ -18,6 +18,7 @@ from frappe.utils import getdate, now_datetime, nowdate
 from customer_360 import lifecycle
 from customer_360.core import health, messages, risk
 from customer_360.core.health_explain import explain_change
+from customer_360.events import after_index
 from customer_360.facts import scores
 from customer_360.risk_health import alerts, flags, wording
 from customer_360.risk_health.common import Windows
@@ -27,6 +28,9 @@ from customer_360.risk_health.facts import active_flags, facts_for
 
 SCORE = "Customer Health Score"
 RECOMPUTE_JOB = "customer_360.risk_health.job.recompute_customer"
+RECOMPUTE_HOOK = (
+	"customer_360.risk_health.job.enqueue_recompute"  # called by the index job (events.after_index)
+)
 CHUNK = 1000  # rows per INSERT statement
 COLUMNS = (
 	"name", "creation", "modified", "owner", "modified_by", "docstatus", "idx",
@@ -180,6 +184,10 @@ def _json(value) -> str:
 # --- after a document changes ---------------------------------------------------------------------------------
 
 
+def health_job_id(customer: str) -> str:
+	return f"customer_360:health:{customer}"
+
+
 def enqueue_recompute(customer: str) -> None:
 	if _hooks_off():
 		return
@@ -187,7 +195,7 @@ def enqueue_recompute(customer: str) -> None:
 	frappe.enqueue(
 		RECOMPUTE_JOB,
 		queue="short",
-		job_id=f"customer_360:health:{customer}",
+		job_id=health_job_id(customer),
 		deduplicate=True,
 		enqueue_after_commit=True,
 		customer=customer,
@@ -197,27 +205,18 @@ def enqueue_recompute(customer: str) -> None:
 		# it lands after a test has planted the scores it asserts on.
 		from frappe.utils.background_jobs import create_job_id
 
-		job = create_job_id(f"customer_360:health:{customer}")
+		job = create_job_id(health_job_id(customer))
 		frappe.local.c360_test_jobs = [*getattr(frappe.local, "c360_test_jobs", []), job]
 
 
 def on_customer_document(doc, method=None):
 	"""doc_events handler (Sales Invoice, Payment Entry, Sales Order, Issue, Delivery Note, ...). It runs inside
-	the ERP transaction, so it never raises: a failure is logged and the nightly job catches up."""
+	the ERP transaction: it only notes the customers (customer_360.events), and the one index job that request
+	queues after commit queues their recomputes (enqueue_recompute). It never raises: a failure is logged and the
+	nightly job catches up."""
 	try:
-		if _hooks_off():
-			return
 		for customer in customers_of(doc):
-			pending = getattr(frappe.local, "c360_health_pending", None)
-			if pending is None:
-				pending = frappe.local.c360_health_pending = set()
-			if customer in pending:
-				continue  # already queued by this transaction (on_submit and on_update of one save, say)
-			if not pending:
-				frappe.db.after_commit.add(_forget)
-				frappe.db.after_rollback.add(_forget)
-			pending.add(customer)
-			enqueue_recompute(customer)
+			after_index(RECOMPUTE_HOOK, customer, health_job_id(customer))
 	except Exception:
 		frappe.log_error("customer_360: could not queue a health recompute")
 
@@ -239,10 +238,6 @@ def customer_of(doc) -> str | None:
 	if doc.get("party_name") and "Customer" in (doc.get("quotation_to"), doc.get("opportunity_from")):
 		return doc.party_name
 	return None
-
-
-def _forget():
-	frappe.local.c360_health_pending = set()
 
 
 def _hooks_off() -> bool:

@@ -129,3 +129,36 @@ def cancellation(row: dict, source_doctype: str, kind: str, event_type: str, tit
 		actor=row.get("modified_by"),
 		cancelled=True,
 	)
+
+
+def voucher_events(
+	row: dict,
+	doctype: str,
+	event_type: str,
+	cancelled_kind: str,
+	cancelled_title: str | None = None,
+	**event,
+) -> list[Event]:
+	"""A submitted document (most ERP vouchers): its event, and once cancelled the cancellation, titled after
+	it unless `cancelled_title` says otherwise. The contact is the document's contact person unless given.
+	sql.voucher() is its set-based twin."""
+	event.setdefault("contact", row.get("contact_person"))
+	events = [base_event(row, source_doctype=doctype, event_type=event_type, **event)]
+	if row.get("docstatus") == 2:
+		title = cancelled_title or f"{event['title']} cancelled"
+		events.append(cancellation(row, doctype, cancelled_kind, event_type, title))
+	return events
+
+
+def voucher_source(
+	doctype: str, fields: tuple[str, ...], customer_column: str = "customer", **kwargs
+) -> Source:
+	"""The Source of a submitted document with a customer column: reads its company, docstatus and contact
+	person besides its own `fields`, and indexes it once submitted (cancelled ones keep their events)."""
+	kwargs.setdefault("where", "docstatus > 0")
+	return Source(
+		doctype=doctype,
+		fields=(customer_column, "company", *fields, "docstatus", "contact_person"),
+		customer_column=customer_column,
+		**kwargs,
+	)

@@ -6,7 +6,7 @@ receipt, debited a refund; credited against an expense account (or a Write Off E
 else (opening balances, transfers between parties, revaluations) is a plain journal entry.
 """
 
-from customer_360.sources import Source, base_event, cancellation, day_time, sql
+from customer_360.sources import Source, day_time, sql, voucher_events
 
 DOCTYPE = "Journal Entry"
 _LINES = "`tabJournal Entry Account`"
@@ -51,26 +51,20 @@ def to_events(row: dict) -> list:
 	kind = kind_of(row.get("net"), row.get("has_bank"), row.get("has_expense"), row.get("voucher_type"))
 	ref = f" (ref {row['cheque_no']})" if row.get("cheque_no") else ""
 	amount = row.get("net_in_account_currency")
-	events = [
-		base_event(
-			row,
-			source_doctype=DOCTYPE,
-			kind=kind,
-			event_type="money",
-			event_time=day_time(row, "posting_date"),
-			title=f"{TITLES[kind]} {row['name']}",
-			summary=f"{row.get('voucher_type') or 'Journal Entry'}{ref}",
-			amount=abs(amount) if amount is not None else None,
-			currency=row.get("account_currency"),
-		)
-	]
-	if row.get("docstatus") == 2:
-		events.append(
-			cancellation(
-				row, DOCTYPE, "journal_cancelled", "money", f"{TITLES[kind]} {row['name']} cancelled"
-			)
-		)
-	return events
+	return voucher_events(
+		row,
+		DOCTYPE,
+		"money",
+		"journal_cancelled",
+		kind=kind,
+		event_time=day_time(row, "posting_date"),
+		title=f"{TITLES[kind]} {row['name']}",
+		summary=f"{row.get('voucher_type') or 'Journal Entry'}{ref}",
+		amount=abs(amount) if amount is not None else None,
+		currency=row.get("account_currency"),
+		# A journal entry has no contact person: the link's contact (links_sql reads none).
+		contact=row.get("contact"),
+	)
 
 
 # The set-based path: one row per journal entry and customer (its first line for that customer), the figures as
@@ -107,20 +101,17 @@ _KIND = (
 # A simple CASE: the kind is evaluated once, not once per branch.
 _TITLE = f"case {_KIND} " + " ".join(f"when {sql.lit(k)} then {sql.lit(v + ' ')}" for k, v in TITLES.items())
 _TITLE += " end"
-SQL_EVENTS = (
-	sql.SqlEvent(
-		kind=_KIND,
-		event_type="money",
-		event_time=sql.day_time("t.posting_date"),
-		title=f"concat({_TITLE}, t.name)",
-		summary="concat(coalesce(nullif(t.voucher_type, ''), 'Journal Entry'),"
-		f" if({sql.given('t.cheque_no')}, concat(' (ref ', t.cheque_no, ')'), ''))",
-		amount=f"abs({_NET_AC})",
-		currency=_CURRENCY,
-		company="t.company",
-		cancelled="t.docstatus = 2",
-	),
-	sql.cancellation("journal_cancelled", "money", f"concat({_TITLE}, t.name, ' cancelled')"),
+SQL_EVENTS = sql.voucher(
+	"money",
+	"journal_cancelled",
+	kind=_KIND,
+	event_time=sql.day_time("t.posting_date"),
+	title=f"concat({_TITLE}, t.name)",
+	summary="concat(coalesce(nullif(t.voucher_type, ''), 'Journal Entry'),"
+	f" if({sql.given('t.cheque_no')}, concat(' (ref ', t.cheque_no, ')'), ''))",
+	amount=f"abs({_NET_AC})",
+	currency=_CURRENCY,
+	contact="NULL",  # no contact person (see to_events)
 )
 
 SOURCE = Source(

@@ -7,7 +7,7 @@ are planned and over which dates (from its child rows, read next to the document
 subqueries in SQL).
 """
 
-from customer_360.sources import Source, base_event, cancellation, day_time, sql
+from customer_360.sources import Source, day_time, sql, voucher_events
 
 DOCTYPE = "Maintenance Schedule"
 _DETAIL = (
@@ -25,28 +25,18 @@ def to_events(row: dict) -> list:
 		if row.get("visits")
 		else None
 	)
-	events = [
-		base_event(
-			row,
-			source_doctype=DOCTYPE,
-			kind="maintenance_scheduled",
-			event_type="service",
-			event_time=day_time(row, "transaction_date"),
-			title=f"Maintenance schedule {row['name']}",
-			summary=planned,
-		)
-	]
-	if row.get("docstatus") == 2:
-		events.append(
-			cancellation(
-				row,
-				DOCTYPE,
-				"maintenance_schedule_cancelled",
-				"service",
-				f"Maintenance schedule {row['name']} cancelled",
-			)
-		)
-	return events
+	return voucher_events(
+		row,
+		DOCTYPE,
+		"service",
+		"maintenance_schedule_cancelled",
+		kind="maintenance_scheduled",
+		event_time=day_time(row, "transaction_date"),
+		title=f"Maintenance schedule {row['name']}",
+		summary=planned,
+		# The contact links_sql read with the customer.
+		contact=row.get("contact"),
+	)
 
 
 def links_sql(names) -> str:
@@ -56,20 +46,13 @@ def links_sql(names) -> str:
 	)
 
 
-SQL_EVENTS = (
-	sql.SqlEvent(
-		kind=sql.lit("maintenance_scheduled"),
-		event_type="service",
-		event_time=sql.day_time("t.transaction_date"),
-		title="concat('Maintenance schedule ', t.name)",
-		summary=f"if({VISITS} > 0, concat('Visits planned: ', {VISITS}, ' (', {FIRST}, ' to ', {LAST}, ')'), null)",
-		company="t.company",
-		contact="t.contact_person",
-		cancelled="t.docstatus = 2",
-	),
-	sql.cancellation(
-		"maintenance_schedule_cancelled", "service", "concat('Maintenance schedule ', t.name, ' cancelled')"
-	),
+SQL_EVENTS = sql.voucher(
+	"service",
+	"maintenance_schedule_cancelled",
+	kind=sql.lit("maintenance_scheduled"),
+	event_time=sql.day_time("t.transaction_date"),
+	title="concat('Maintenance schedule ', t.name)",
+	summary=f"if({VISITS} > 0, concat('Visits planned: ', {VISITS}, ' (', {FIRST}, ' to ', {LAST}, ')'), null)",
 )
 
 SOURCE = Source(

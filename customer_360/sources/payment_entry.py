@@ -1,4 +1,4 @@
-from customer_360.sources import Source, base_event, cancellation, day_time, sql
+from customer_360.sources import day_time, sql, voucher_events, voucher_source
 
 DOCTYPE = "Payment Entry"
 
@@ -6,55 +6,36 @@ DOCTYPE = "Payment Entry"
 def to_events(row: dict) -> list:
 	received = row.get("payment_type") == "Receive"
 	ref = f" (ref {row['reference_no']})" if row.get("reference_no") else ""
-	events = [
-		base_event(
-			row,
-			source_doctype=DOCTYPE,
-			kind="payment_received" if received else "refund_issued",
-			event_type="money",
-			event_time=day_time(row, "posting_date"),
-			title=(f"Payment {row['name']}" if received else f"Refund {row['name']}"),
-			summary=f"{row.get('mode_of_payment') or 'Payment'}{ref}",
-			amount=row.get("paid_amount") if received else row.get("received_amount"),
-			currency=row.get("paid_from_account_currency")
-			if received
-			else row.get("paid_to_account_currency"),
-			contact=row.get("contact_person"),
-		)
-	]
-	if row.get("docstatus") == 2:
-		what = "Payment" if received else "Refund"
-		events.append(
-			cancellation(row, DOCTYPE, "payment_cancelled", "money", f"{what} {row['name']} cancelled")
-		)
-	return events
+	return voucher_events(
+		row,
+		DOCTYPE,
+		"money",
+		"payment_cancelled",
+		kind="payment_received" if received else "refund_issued",
+		event_time=day_time(row, "posting_date"),
+		title=(f"Payment {row['name']}" if received else f"Refund {row['name']}"),
+		summary=f"{row.get('mode_of_payment') or 'Payment'}{ref}",
+		amount=row.get("paid_amount") if received else row.get("received_amount"),
+		currency=row.get("paid_from_account_currency") if received else row.get("paid_to_account_currency"),
+	)
 
 
 _RECEIVED = "t.payment_type = 'Receive'"
-SQL_EVENTS = (
-	sql.SqlEvent(
-		kind=f"if({_RECEIVED}, 'payment_received', 'refund_issued')",
-		event_type="money",
-		event_time=sql.day_time("t.posting_date"),
-		title=f"concat(if({_RECEIVED}, 'Payment ', 'Refund '), t.name)",
-		summary="concat(coalesce(nullif(t.mode_of_payment, ''), 'Payment'),"
-		f" if({sql.given('t.reference_no')}, concat(' (ref ', t.reference_no, ')'), ''))",
-		amount=f"if({_RECEIVED}, t.paid_amount, t.received_amount)",
-		currency=f"if({_RECEIVED}, t.paid_from_account_currency, t.paid_to_account_currency)",
-		company="t.company",
-		contact="t.contact_person",
-		cancelled="t.docstatus = 2",
-	),
-	sql.cancellation(
-		"payment_cancelled", "money", f"concat(if({_RECEIVED}, 'Payment ', 'Refund '), t.name, ' cancelled')"
-	),
+SQL_EVENTS = sql.voucher(
+	"money",
+	"payment_cancelled",
+	kind=f"if({_RECEIVED}, 'payment_received', 'refund_issued')",
+	event_time=sql.day_time("t.posting_date"),
+	title=f"concat(if({_RECEIVED}, 'Payment ', 'Refund '), t.name)",
+	summary="concat(coalesce(nullif(t.mode_of_payment, ''), 'Payment'),"
+	f" if({sql.given('t.reference_no')}, concat(' (ref ', t.reference_no, ')'), ''))",
+	amount=f"if({_RECEIVED}, t.paid_amount, t.received_amount)",
+	currency=f"if({_RECEIVED}, t.paid_from_account_currency, t.paid_to_account_currency)",
 )
 
-SOURCE = Source(
-	doctype=DOCTYPE,
-	fields=(
-		"party",
-		"company",
+SOURCE = voucher_source(
+	DOCTYPE,
+	(
 		"payment_type",
 		"posting_date",
 		"paid_amount",
@@ -63,11 +44,9 @@ SOURCE = Source(
 		"paid_to_account_currency",
 		"mode_of_payment",
 		"reference_no",
-		"docstatus",
-		"contact_person",
 	),
-	where="docstatus > 0 and party_type = 'Customer' and payment_type in ('Receive', 'Pay')",
 	customer_column="party",
+	where="docstatus > 0 and party_type = 'Customer' and payment_type in ('Receive', 'Pay')",
 	to_events=to_events,
 	sql_events=SQL_EVENTS,
 )

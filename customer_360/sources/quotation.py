@@ -1,4 +1,4 @@
-from customer_360.sources import Source, base_event, cancellation, day_time, lead, sql
+from customer_360.sources import Source, base_event, day_time, lead, sql, voucher_events
 
 DOCTYPE = "Quotation"
 ORDERED = ("Ordered", "Partially Ordered")
@@ -7,20 +7,19 @@ _DIRECT, _LINKS, _LINKS_SQL = lead.direct_or_party("tabQuotation", "quotation_to
 
 
 def to_events(row: dict) -> list:
-	events = [
-		base_event(
-			row,
-			source_doctype=DOCTYPE,
-			kind="quotation_sent",
-			event_type="sales",
-			event_time=day_time(row, "transaction_date"),
-			title=f"Quotation {row['name']}",
-			summary=f"Valid till {row['valid_till']}" if row.get("valid_till") else None,
-			amount=row.get("grand_total"),
-			currency=row.get("currency"),
-			contact=row.get("contact_person"),
-		)
-	]
+	events = voucher_events(
+		row,
+		DOCTYPE,
+		"sales",
+		"quotation_cancelled",
+		kind="quotation_sent",
+		event_time=day_time(row, "transaction_date"),
+		title=f"Quotation {row['name']}",
+		summary=f"Valid till {row['valid_till']}" if row.get("valid_till") else None,
+		amount=row.get("grand_total"),
+		currency=row.get("currency"),
+	)
+	# Submitted, not cancelled: these never come with the cancellation, so the order of events holds.
 	if row.get("docstatus") == 1 and row.get("status") == "Lost":
 		events.append(
 			base_event(
@@ -48,25 +47,19 @@ def to_events(row: dict) -> list:
 				actor=row.get("modified_by"),
 			)
 		)
-	if row.get("docstatus") == 2:
-		events.append(
-			cancellation(row, DOCTYPE, "quotation_cancelled", "sales", f"Quotation {row['name']} cancelled")
-		)
 	return events
 
 
 SQL_EVENTS = (
-	sql.SqlEvent(
+	*sql.voucher(
+		"sales",
+		"quotation_cancelled",
 		kind=sql.lit("quotation_sent"),
-		event_type="sales",
 		event_time=sql.day_time("t.transaction_date"),
 		title="concat('Quotation ', t.name)",
 		summary="if(t.valid_till is null, null, concat('Valid till ', t.valid_till))",
 		amount="t.grand_total",
 		currency="t.currency",
-		company="t.company",
-		contact="t.contact_person",
-		cancelled="t.docstatus = 2",
 	),
 	sql.SqlEvent(
 		kind=sql.lit("quotation_lost"),
@@ -87,7 +80,6 @@ SQL_EVENTS = (
 		actor="t.modified_by",
 		when="t.docstatus = 1 and t.status in ('Ordered', 'Partially Ordered')",
 	),
-	sql.cancellation("quotation_cancelled", "sales", "concat('Quotation ', t.name, ' cancelled')"),
 )
 
 SOURCE = Source(

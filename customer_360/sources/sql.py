@@ -111,6 +111,22 @@ def cancellation(kind: str, event_type: str, title: str) -> SqlEvent:
 	)
 
 
+def submitted(**event) -> SqlEvent:
+	"""A submitted document's own event: its company, its contact person unless given, cancelled with it."""
+	return SqlEvent(
+		**{"company": "t.company", "contact": "t.contact_person", "cancelled": "t.docstatus = 2", **event}
+	)
+
+
+def voucher(
+	event_type: str, cancelled_kind: str, cancelled_title: str | None = None, **event
+) -> tuple[SqlEvent, SqlEvent]:
+	"""sources.voucher_events(): a submitted document's event and its cancellation, titled after it unless
+	`cancelled_title` says otherwise."""
+	title = cancelled_title or f"concat({event['title']}, ' cancelled')"
+	return submitted(event_type=event_type, **event), cancellation(cancelled_kind, event_type, title)
+
+
 def event_name(doctype: str, kind: str, customer: str) -> str:
 	"""core.timeline.event_name() in SQL: same bytes hashed (utf8mb4 = UTF-8), same prefix and length."""
 	return (

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import frappe
-from frappe.utils import add_days, nowdate, random_string
+from frappe.utils import add_days, add_years, getdate, nowdate, random_string
 
 
 def company() -> str:
@@ -52,8 +52,25 @@ def _items(rate: float, qty: float = 1, **extra) -> list[dict]:
 	return [{"item_code": item(), "qty": qty, "rate": rate, **extra}]
 
 
+def fiscal_year_for(day) -> None:
+	"""ERPNext refuses a posting outside every Fiscal Year, and a fresh site's setup makes only the current one:
+	add earlier years (same start day) until `day` is covered."""
+	day = getdate(day)
+	first = frappe.db.sql("select min(year_start_date) from `tabFiscal Year`")[0][0]
+	if first and day < first:
+		frappe.cache.delete_value("fiscal_years")  # ERPNext's list of years per company (get_fiscal_years)
+	while first and day < first:
+		start = add_years(first, -1)
+		frappe.get_doc(
+			{"doctype": "Fiscal Year", "year": f"C360 {start.isoformat()}", "year_start_date": start,
+			 "year_end_date": add_days(first, -1)}
+		).insert(ignore_permissions=True)  # fmt: skip
+		first = start
+
+
 def sales_invoice(customer: str, rate: float = 100, posting_date=None, submit=True, company_name=None, **kw):
 	posting_date = posting_date or nowdate()
+	fiscal_year_for(posting_date)
 	doc = frappe.get_doc(
 		{
 			"doctype": "Sales Invoice",

@@ -6,7 +6,13 @@ import os
 import frappe
 
 from customer_360.core import capabilities
-from customer_360.install import CUSTOM_FIELDS, ensure_setup
+from customer_360.install import (
+	CUSTOM_FIELDS,
+	LEDGER_INDEX_COLUMNS,
+	_index_columns,
+	ensure_erp_indexes,
+	ensure_setup,
+)
 from customer_360.permissions import clear_capability_cache, get_capabilities
 from customer_360.tests.utils import C360TestCase, make_customer, make_user
 
@@ -50,6 +56,18 @@ class TestInstall(C360TestCase):
 		ensure_setup()
 		ensure_setup()
 		self.assertEqual(before, _fingerprint())
+
+	def test_an_index_whose_columns_changed_is_rebuilt_on_migrate(self):
+		# A site migrated from a release whose ledger index lacked account_currency (the balance was then read
+		# row by row from the table).
+		frappe.db.sql_ddl("alter table `tabGL Entry` drop index `c360_party_ledger`")
+		frappe.db.sql_ddl(
+			"alter table `tabGL Entry` add index `c360_party_ledger` (party, party_type, company)"
+		)
+		self.assertEqual(_index_columns("GL Entry", "c360_party_ledger"), ["party", "party_type", "company"])
+		ensure_erp_indexes()
+		self.assertEqual(_index_columns("GL Entry", "c360_party_ledger"), list(LEDGER_INDEX_COLUMNS))
+		self.assertIn("account_currency", LEDGER_INDEX_COLUMNS)
 
 	def test_settings_edits_survive_migrate(self):
 		settings = frappe.get_single("Customer 360 Settings")

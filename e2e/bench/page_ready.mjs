@@ -4,9 +4,12 @@
 //   C360_URL=http://127.0.0.1:PORT C360_SITE=site.localhost C360_ADMIN_PASSWORD=admin \
 //     node e2e/bench/page_ready.mjs --runs 3 --timeout 60 typical=CUSTOMER whale=CUSTOMER
 //
+// Each view is measured two ways: "load", its URL opened in a fresh tab (the desk boots, then the view loads),
+// and "route", the desk already open and settled on the Customer list, then frappe.set_route to the view (what
+// a click on a customer in the list does: the view's own cost). Keys: form, page, form_route, page_route.
 // Ready = the view's own "done" signal holds (form: cur_frm shows the customer; 360: the overview pane has
 // data-state=ready and no pane is loading) AND no XHR/fetch of the page is in flight, confirmed by QUIET_MS of
-// quiet; the time is from navigation start to the later of the two. The main thread is asked through
+// quiet; the time is from navigation start (or set_route) to the later of the two. The main thread is asked through
 // page.evaluate, so a page whose main thread stalls is not ready. A view not ready within --timeout seconds is
 // reported as such; after a first such run the view's other runs are skipped.
 // One browser context per customer, warmed by one desk load so that runs use the browser cache like a user who
@@ -74,6 +77,7 @@ async function newContext() {
 const VIEWS = {
 	form: {
 		url: (name) => deskUrl("customer", name),
+		route: (name) => ["Form", "Customer", name],
 		ready: (name) => {
 			const f = window.cur_frm;
 			return !!(
@@ -88,47 +92,70 @@ const VIEWS = {
 	},
 	page: {
 		url: (name) => deskUrl("customer-360", name),
+		route: (name) => ["customer-360", name],
 		ready: () =>
 			!!document.querySelector(".c360-pane.c360-tab-overview[data-state=ready]") &&
 			!document.querySelector(".c360-pane[data-state=loading]"),
 	},
 };
 
-async function measure(context, view, name) {
+// The desk itself, settled: its boot is done and no request has been in flight for QUIET_MS.
+const deskReady = () =>
+	!!(window.frappe && frappe.boot && frappe.router && document.querySelector(".page-container"));
+
+// Polls `ready` until it holds with no API request in flight for QUIET_MS; the time (ms since t0) at which that
+// began, or null when the deadline passes first.
+async function waitReady(page, tracker, ready, arg, t0, deadline) {
+	let since = null;
+	while (Date.now() < deadline) {
+		const left = deadline - Date.now();
+		const ok = await Promise.race([
+			page.evaluate(ready, arg).catch(() => false),
+			sleep(left).then(() => false),
+		]);
+		const now = Date.now();
+		if (!ok) since = null;
+		else if (since === null) since = now;
+		if (ok && tracker.inflight.size === 0) {
+			const at = Math.max(since, tracker.lastDone);
+			if (now - at >= QUIET_MS) return at - t0;
+		}
+		await sleep(50);
+	}
+	return null;
+}
+
+// mode "load": the view's URL typed into the address bar (the desk boots, then the view loads).
+// mode "route": the desk is already open on the Customer list and settled; the user goes to the view from
+// there (frappe.set_route, what a click does), so the figure is the view's own cost.
+async function measure(context, view, name, mode = "load") {
 	const page = await context.newPage();
-	const inflight = new Set();
-	let lastDone = 0;
+	const tracker = { inflight: new Set(), lastDone: 0 };
 	const api = (r) =>
 		["xhr", "fetch"].includes(r.resourceType()) && !r.url().includes("/socket.io/");
-	page.on("request", (r) => api(r) && inflight.add(r));
+	page.on("request", (r) => api(r) && tracker.inflight.add(r));
 	const done = (r) => {
-		if (inflight.delete(r)) lastDone = Date.now();
+		if (tracker.inflight.delete(r)) tracker.lastDone = Date.now();
 	};
 	page.on("requestfinished", done);
 	page.on("requestfailed", done);
-	const t0 = Date.now();
-	const deadline = t0 + timeoutMs;
 	let result = null;
 	try {
-		await page.goto(VIEWS[view].url(name), { waitUntil: "commit", timeout: timeoutMs });
-		let since = null;
-		while (Date.now() < deadline) {
-			const left = deadline - Date.now();
-			const ok = await Promise.race([
-				page.evaluate(VIEWS[view].ready, name).catch(() => false),
-				sleep(left).then(() => false),
-			]);
-			const now = Date.now();
-			if (!ok) since = null;
-			else if (since === null) since = now;
-			if (ok && inflight.size === 0) {
-				const at = Math.max(since, lastDone);
-				if (now - at >= QUIET_MS) {
-					result = at - t0;
-					break;
-				}
-			}
-			await sleep(50);
+		if (mode === "route") {
+			const start = Date.now();
+			await page.goto(deskUrl("customer"), { waitUntil: "commit", timeout: timeoutMs });
+			if (
+				(await waitReady(page, tracker, deskReady, null, start, start + timeoutMs)) ===
+				null
+			)
+				throw new Error("desk not ready");
+			const t0 = Date.now();
+			await page.evaluate((route) => frappe.set_route(...route), VIEWS[view].route(name));
+			result = await waitReady(page, tracker, VIEWS[view].ready, name, t0, t0 + timeoutMs);
+		} else {
+			const t0 = Date.now();
+			await page.goto(VIEWS[view].url(name), { waitUntil: "commit", timeout: timeoutMs });
+			result = await waitReady(page, tracker, VIEWS[view].ready, name, t0, t0 + timeoutMs);
 		}
 	} catch (e) {
 		result = null;
@@ -150,15 +177,17 @@ for (const [who, name] of targets) {
 	const warm = await context.newPage();
 	await warm.goto(deskUrl(), { waitUntil: "load", timeout: timeoutMs }).catch(() => {});
 	await warm.close();
-	const times = { form: [], page: [] };
-	const gaveUp = { form: false, page: false };
+	const keys = ["form", "page", "form_route", "page_route"];
+	const times = Object.fromEntries(keys.map((k) => [k, []]));
+	const gaveUp = Object.fromEntries(keys.map((k) => [k, false]));
 	for (let i = 0; i < runs; i++) {
-		for (const view of i % 2 ? ["page", "form"] : ["form", "page"]) {
-			if (gaveUp[view]) continue;
-			const ms = await measure(context, view, name);
-			times[view].push(ms);
+		for (const key of i % 2 ? [...keys].reverse() : keys) {
+			if (gaveUp[key]) continue;
+			const [view, mode] = key.split("_");
+			const ms = await measure(context, view, name, mode || "load");
+			times[key].push(ms);
 			if (ms === null) {
-				gaveUp[view] = true;
+				gaveUp[key] = true;
 				// The stuck page may keep its renderer busy: start a fresh context for what follows.
 				await Promise.race([context.close().catch(() => {}), sleep(10000)]);
 				context = await newContext();
@@ -167,13 +196,13 @@ for (const [who, name] of targets) {
 	}
 	await Promise.race([context.close().catch(() => {}), sleep(10000)]);
 	out[who] = { customer: name };
-	for (const view of ["form", "page"]) {
-		const ok = times[view].filter((t) => t !== null);
-		out[who][view] = {
-			runs: times[view].length,
+	for (const key of keys) {
+		const ok = times[key].filter((t) => t !== null);
+		out[who][key] = {
+			runs: times[key].length,
 			ready_runs: ok.length,
 			median_ms: ok.length ? Math.round(median(ok)) : null,
-			all_ms: times[view],
+			all_ms: times[key],
 		};
 	}
 }

@@ -11,3 +11,29 @@ customer_360.report_text_formatter = function (value, row, column, data, default
 	}
 	return default_formatter(value, row, column, data);
 };
+
+// The filters the customer reports share, written once (same fieldnames, labels and defaults in every report).
+// The "as of" date, today by default.
+customer_360.report_date_filter = () => ({
+	fieldname: "date",
+	label: __("Date"),
+	fieldtype: "Date",
+	default: frappe.datetime.get_today(),
+});
+
+// A report's own filters, then the customer group and territory that narrow every customer report.
+customer_360.report_filters = (...own) => [
+	...own,
+	{
+		fieldname: "customer_group",
+		label: __("Customer Group"),
+		fieldtype: "Link",
+		options: "Customer Group",
+	},
+	{
+		fieldname: "territory",
+		label: __("Territory"),
+		fieldtype: "Link",
+		options: "Territory",
+	},
+];

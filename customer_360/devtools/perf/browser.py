@@ -42,7 +42,7 @@ def browser_row(
 		env = {**os.environ, "C360_URL": base, "C360_SITE": site, "C360_ADMIN_PASSWORD": password}
 		cmd = [node, script, "--runs", str(runs), "--timeout", str(timeout)]
 		cmd += [f"typical={typical}", f"whale={whale}"]
-		limit = 2 * 2 * (runs + 2) * timeout + 120  # both customers, both views, every run timing out
+		limit = 2 * 4 * (runs + 2) * timeout + 120  # both customers, four views, every run timing out
 		done = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=limit, check=False)
 	lines = [ln for ln in done.stdout.splitlines() if ln.startswith("{")]
 	if done.returncode or not lines:

@@ -253,17 +253,23 @@ def browser_rows(br: dict) -> list[tuple[str, str, str, str]]:
 	if br.get("skipped"):
 		return [("browser: page ready (Chromium)", "not measured", br["skipped"], "")]
 	rows = []
-	for who in ("typical", "whale"):
-		c = br[who]
-		rows.append(
-			(
-				f"browser, {who} customer: 360 page ready",
-				_ready(c["page"], br["timeout_s"]),
-				f"Customer form ready {_ready(c['form'], br['timeout_s'])}",
-				f"{ratio(c['page'].get('median_ms'), c['form'].get('median_ms')) or '-'}"
-				+ (" (goal <= 0.5)" if who == "typical" else " (goal: page <= 3 s)"),
+	# "opened in the desk": from the Customer list, as a click does (the view's own cost); "URL
+	# typed": a fresh tab that boots the desk first (both views pay the same boot).
+	for mode, how in (("_route", "opened in the desk"), ("", "URL typed")):
+		for who in ("typical", "whale"):
+			c = br[who]
+			page, form = c.get(f"page{mode}"), c.get(f"form{mode}")
+			if not page or not form:
+				continue
+			rows.append(
+				(
+					f"browser, {who} customer, {how}: 360 page ready",
+					_ready(page, br["timeout_s"]),
+					f"Customer form ready {_ready(form, br['timeout_s'])}",
+					f"{ratio(page.get('median_ms'), form.get('median_ms')) or '-'}"
+					+ (" (goal <= 0.5)" if who == "typical" else " (goal: page <= 3 s)"),
+				)
 			)
-		)
 	return rows
 
 

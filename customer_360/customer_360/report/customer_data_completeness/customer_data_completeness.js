@@ -1,20 +1,7 @@
 // {% include "customer_360/customer_360/report/report_text.js" %}
 // Share of customers with an email, a phone, an account owner and an address, by customer group.
 frappe.query_reports["Customer Data Completeness"] = {
-	filters: [
-		{
-			fieldname: "customer_group",
-			label: __("Customer Group"),
-			fieldtype: "Link",
-			options: "Customer Group",
-		},
-		{
-			fieldname: "territory",
-			label: __("Territory"),
-			fieldtype: "Link",
-			options: "Territory",
-		},
-	],
+	filters: customer_360.report_filters(),
 	// Stored text is shown as text (report_text.js).
 	formatter: customer_360.report_text_formatter,
 };

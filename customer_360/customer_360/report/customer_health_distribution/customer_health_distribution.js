@@ -1,26 +1,7 @@
 // {% include "customer_360/customer_360/report/report_text.js" %}
 // Green, yellow and red counts of each customer's latest health score, with a histogram.
 frappe.query_reports["Customer Health Distribution"] = {
-	filters: [
-		{
-			fieldname: "date",
-			label: __("Date"),
-			fieldtype: "Date",
-			default: frappe.datetime.get_today(),
-		},
-		{
-			fieldname: "customer_group",
-			label: __("Customer Group"),
-			fieldtype: "Link",
-			options: "Customer Group",
-		},
-		{
-			fieldname: "territory",
-			label: __("Territory"),
-			fieldtype: "Link",
-			options: "Territory",
-		},
-	],
+	filters: customer_360.report_filters(customer_360.report_date_filter()),
 	// Stored text is shown as text (report_text.js).
 	formatter: customer_360.report_text_formatter,
 };

@@ -1,7 +1,7 @@
 // {% include "customer_360/customer_360/report/report_text.js" %}
 // Weekly average health score by customer group or territory.
 frappe.query_reports["Customer Health Trend"] = {
-	filters: [
+	filters: customer_360.report_filters(
 		{
 			fieldname: "from_date",
 			label: __("From Date"),
@@ -20,20 +20,8 @@ frappe.query_reports["Customer Health Trend"] = {
 			fieldtype: "Select",
 			options: "Customer Group\nTerritory",
 			default: "Customer Group",
-		},
-		{
-			fieldname: "customer_group",
-			label: __("Customer Group"),
-			fieldtype: "Link",
-			options: "Customer Group",
-		},
-		{
-			fieldname: "territory",
-			label: __("Territory"),
-			fieldtype: "Link",
-			options: "Territory",
-		},
-	],
+		}
+	),
 	// Stored text is shown as text (report_text.js).
 	formatter: customer_360.report_text_formatter,
 };

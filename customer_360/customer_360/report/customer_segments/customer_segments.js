@@ -1,26 +1,17 @@
 // {% include "customer_360/customer_360/report/report_text.js" %}
-// Customers by segment: VIP tier, industry and health band.
+// Customers by segment: VIP tier, industry and health band, or product mix (main item group by revenue).
 frappe.query_reports["Customer Segments"] = {
-	filters: [
+	filters: customer_360.report_filters(
 		{
-			fieldname: "date",
-			label: __("Date"),
-			fieldtype: "Date",
-			default: frappe.datetime.get_today(),
+			fieldname: "view",
+			label: __("View"),
+			fieldtype: "Select",
+			// Values are the server's view names; Frappe translates the labels it shows.
+			options: "Tier, Industry and Health\nProduct Mix",
+			default: "Tier, Industry and Health",
 		},
-		{
-			fieldname: "customer_group",
-			label: __("Customer Group"),
-			fieldtype: "Link",
-			options: "Customer Group",
-		},
-		{
-			fieldname: "territory",
-			label: __("Territory"),
-			fieldtype: "Link",
-			options: "Territory",
-		},
-	],
+		customer_360.report_date_filter()
+	),
 	// Stored text is shown as text (report_text.js).
 	formatter: customer_360.report_text_formatter,
 };

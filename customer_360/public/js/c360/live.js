@@ -58,8 +58,12 @@ frappe.provide("customer_360.c360");
 		// What changes when an event is added or removed: the per-type counts (cached on the server until the index
 		// changes, so this is cheap). Not the newest event alone: a future-dated one (a task due next week, an
 		// order dated tomorrow) stays on top while new events arrive below it.
+		static probe_read(customer) {
+			return ["timeline.get_timeline", { customer, limit: 1 }]; // the page prefetches the first probe
+		}
+
 		async probe() {
-			const r = await get("timeline.get_timeline", { customer: this.customer, limit: 1 });
+			const r = await get(...LiveUpdates.probe_read(this.customer));
 			return JSON.stringify([r.counts || {}, (r.events[0] && r.events[0].name) || null]);
 		}
 

@@ -19,6 +19,7 @@ frappe.provide("customer_360.c360");
 		type_label,
 		vocabulary,
 	} = customer_360.c360;
+	const RECENT = 6; // events under "Recent activity"
 
 	// The overview's own reads, so that the page can start them with the profile (util.prefetch): the same
 	// method and arguments here and below. The money panel's figures only reach a reader with see_finance.
@@ -29,6 +30,7 @@ frappe.provide("customer_360.c360");
 			money: caps.see_finance ? ["overview.get_money", { customer }] : null,
 			tasks: ["interactions.get_tasks", { customer }],
 			next: ["next_steps.get_suggestions", { customer }],
+			recent: ["timeline.get_timeline", { customer, limit: RECENT }], // EventList's first page
 		};
 	}
 
@@ -61,7 +63,7 @@ frappe.provide("customer_360.c360");
 			}),
 			in_panel($body.find(".c360-ov-recent"), async ($b) => {
 				$b.empty();
-				const list = new EventList($b, { customer, limit: 6, infinite: false });
+				const list = new EventList($b, { customer, limit: RECENT, infinite: false });
 				await list.load(true);
 				const $all = $(`<a href="#" class="small">${__("Open the timeline")}</a>`).on(
 					"click",

@@ -86,12 +86,17 @@ frappe.provide("customer_360.c360");
 		// after it: one round trip less before the page is ready. The capabilities arrive with the profile, so
 		// the reads that need one are started anyway; without it the server answers them masked, at no cost.
 		prefetch_first_screen(customer, tab) {
-			prefetch("risk.get_flags", { customer });
-			prefetch("merge.duplicate_warning", { customer });
-			prefetch("health.get_health", { customer });
-			if (tab && tab !== "overview") return;
-			const reads = overview_reads(customer, { see_finance: true });
-			for (const read of Object.values(reads)) if (read) prefetch(...read);
+			const reads = [
+				["overview.get_profile", { customer }],
+				["risk.get_flags", { customer }],
+				["merge.duplicate_warning", { customer }],
+				["health.get_health", { customer }],
+				["account.get_lifecycle", { customer }],
+				LiveUpdates.probe_read(customer),
+			];
+			if (!tab || tab === "overview")
+				reads.push(...Object.values(overview_reads(customer, { see_finance: true })));
+			prefetch(customer, reads.filter(Boolean));
 		}
 
 		render(profile, tab) {

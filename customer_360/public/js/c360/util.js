@@ -119,12 +119,40 @@ frappe.provide("customer_360.c360");
 	// the profile instead of after it): `get` with the same method and arguments takes one, once, for a while.
 	const started = new Map();
 	const PREFETCH_MS = 15000;
-	const request_key = (method, args) => `${method} ${JSON.stringify(args || {})}`;
+	// Arguments as `call` sends them: null, undefined and (GET) empty values are not sent, so they are not part
+	// of what makes two reads the same.
+	const request_key = (method, args) =>
+		`${method} ${JSON.stringify(
+			Object.entries(args || {})
+				.filter(([, v]) => v !== null && v !== undefined && v !== "")
+				.sort(([a], [b]) => (a < b ? -1 : 1))
+		)}`;
 
-	function prefetch(method, args = {}) {
-		const promise = call("GET", method, args);
-		promise.catch(() => {}); // reported to whoever takes it
-		started.set(request_key(method, args), { promise, at: Date.now() });
+	// Reads about one customer started together, in ONE request (customer_360.api.batch.get_many): each read
+	// keeps its own answer or its own error, so one failing panel leaves the others alone.
+	function prefetch(customer, reads) {
+		const args_of = (args) =>
+			Object.fromEntries(
+				Object.entries(args || {}).filter(
+					([, v]) => v !== null && v !== undefined && v !== ""
+				)
+			);
+		const answers = call("GET", "batch.get_many", {
+			customer,
+			reads: reads.map(([method, args]) => [method, args_of(args)]),
+		});
+		const at = Date.now();
+		reads.forEach(([method, args], i) => {
+			const promise = answers.then((all) => {
+				const a = (all || [])[i] || {};
+				if ("message" in a) return a.message;
+				throw new ApiError(
+					html_to_text(a.error || "") || __("Request failed ({0})", [a.status || 500])
+				);
+			});
+			promise.catch(() => {}); // reported to whoever takes it
+			started.set(request_key(method, args), { promise, at });
+		});
 	}
 
 	// GET a whitelisted read method; resolves with `message`, rejects with an ApiError carrying the server's text.
