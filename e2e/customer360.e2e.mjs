@@ -8,6 +8,7 @@ import {
 	api,
 	deskPattern,
 	deskUrl,
+	failRead,
 	login,
 	makeUser,
 	open360,
@@ -470,12 +471,15 @@ export const tests = {
 		const { customer, finance } = await seed(ctx);
 		const { context, page } = await as(ctx, finance);
 		try {
-			await page.route("**/api/method/customer_360.api.interactions.get_tasks**", (route) =>
-				route.fulfill({
+			await failRead(
+				page,
+				"interactions.get_tasks",
+				{
 					status: 500,
 					contentType: "application/json",
 					body: JSON.stringify({ exception: "Exception: boom" }),
-				})
+				},
+				{ error: "This part of the page could not be loaded.", status: 500 }
 			);
 			await open360(page, customer, "overview");
 			await page.locator(".c360-ov-tasks .c360-panel-error").waitFor({ timeout: 15000 });

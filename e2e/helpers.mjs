@@ -150,6 +150,24 @@ export async function seedOrder(admin, rate, prefix = "E2E Order") {
 
 // Opens customer-360/<customer>/<tab> and waits until the tab has loaded (its pane says data-state=ready).
 // Indexing runs in a background job after commit, so the page is reloaded until ready(page) holds.
+// Make one of the 360's reads (e.g. "interactions.get_tasks") fail: its own request answers `response` (a
+// route.fulfill argument), and its part of the first screen's one request (api/batch.get_many) answers `error`,
+// as the server's batch answers a read that failed.
+export async function failRead(page, method, response, error) {
+	await page.route(`**/api/method/customer_360.api.${method}**`, (route) =>
+		route.fulfill(response)
+	);
+	await page.route("**/api/method/customer_360.api.batch.get_many**", async (route) => {
+		const answer = await route.fetch();
+		const body = await answer.json();
+		const reads = JSON.parse(new URL(route.request().url()).searchParams.get("reads"));
+		reads.forEach(([read], i) => {
+			if (read === method) body.message[i] = error;
+		});
+		await route.fulfill({ response: answer, json: body });
+	});
+}
+
 export async function open360(page, customer, tab = "timeline", ready = null, tries = 5) {
 	for (let i = 0; i < tries; i++) {
 		await page.goto(deskUrl("customer-360", customer, tab));

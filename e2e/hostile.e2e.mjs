@@ -10,6 +10,7 @@ import {
 	ALL_TABS,
 	api,
 	deskUrl,
+	failRead,
 	login,
 	makeCustomer,
 	open360,
@@ -282,23 +283,10 @@ export const tests = {
 				}),
 			});
 		try {
-			await page.route(
-				"**/api/method/customer_360.api.interactions.get_tasks**",
-				failure(404, "DoesNotExistError")
-			);
-			// The first screen's reads come in one request (api/batch.get_many): the tasks read fails in it.
-			await page.route("**/api/method/customer_360.api.batch.get_many**", async (route) => {
-				const response = await route.fetch();
-				const body = await response.json();
-				const reads = JSON.parse(new URL(route.request().url()).searchParams.get("reads"));
-				reads.forEach(([method], i) => {
-					if (method === "interactions.get_tasks")
-						body.message[i] = {
-							error: `Customer <strong>${HOSTILE}</strong> is not ${HOSTILE_2} allowed.`,
-							status: 404,
-						};
-				});
-				await route.fulfill({ response, json: body });
+			// The tasks read fails with a tagged message, alone and inside the first screen's one request.
+			await failRead(page, "interactions.get_tasks", failure(404, "DoesNotExistError"), {
+				error: `Customer <strong>${HOSTILE}</strong> is not ${HOSTILE_2} allowed.`,
+				status: 404,
 			});
 			await page.route(
 				"**/api/method/customer_360.api.notes.add_note**",
