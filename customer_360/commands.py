@@ -169,7 +169,7 @@ def seed_scale(context, customers=2000, events=100_000, invoices=10_000, sources
 	"--requests", "requests_per_client", default=25, show_default=True, help="Requests per client and pass."
 )
 @click.option("--max-seconds", default=180, show_default=True, help="Time limit of one HTTP pass.")
-@click.option("--browser-runs", default=3, show_default=True, help="Browser runs per view (median).")
+@click.option("--browser-runs", default=5, show_default=True, help="Browser runs per view (median).")
 @click.option(
 	"--browser-timeout", default=60, show_default=True, help="Seconds before a view counts as never ready."
 )

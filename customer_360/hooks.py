@@ -14,7 +14,15 @@ after_migrate = "customer_360.install.after_migrate"
 before_uninstall = "customer_360.install.before_uninstall"
 
 # The "Customer 360" button (and later badges) on the Customer form.
-doctype_js = {"Customer": ["public/js/customer.js", "public/js/customer_duplicates.js"]}
+doctype_js = {
+	"Customer": ["public/js/page_code.js", "public/js/customer.js", "public/js/customer_duplicates.js"]
+}
+# The desk pages' code, and its preload where the 360 is one click away (public/js/page_code.js).
+doctype_list_js = {"Customer": ["public/js/page_code.js", "public/js/customer_list.js"]}
+page_js = {
+	page: "public/js/page_code.js"
+	for page in ("customer-360", "customer-360-directory", "customer-360-merge")
+}
 boot_session = "customer_360.boot.boot_session"
 
 # run-tests: complete ERPNext's setup (company, fiscal year, chart of accounts) on a fresh site.

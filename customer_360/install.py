@@ -89,8 +89,8 @@ def ensure_setup():
 	# The nightly upsert relies on the (customer, score_date) unique key: without it a re-run adds rows.
 	customer_health_score.on_doctype_update()
 	customer_risk_flag.on_doctype_update()
-	ensure_erp_indexes()
 	create_custom_fields(CUSTOM_FIELDS, update=True)
+	ensure_erp_indexes()  # after the custom fields: two indexes are on them
 	ensure_settings_defaults()
 	frappe.db.commit()
 
@@ -147,6 +147,14 @@ ERP_INDEXES = (  # (doctype, index name, columns)
 	("GL Entry", "c360_party_ledger", LEDGER_INDEX_COLUMNS),
 	# The duplicate warning runs on every Customer form open: exact lookups, never a scan.
 	("Customer", "c360_tax_id", ("tax_id",)),
+	# A group's or household's members (rollup.py), read by the money panel on every 360 open: never a scan.
+	("Customer", "c360_parent_customer", ("c360_parent_customer",)),
+	("Customer", "c360_household", ("c360_household",)),
+	# A merge asks every link field to a Customer whether the loser's rows use it: an exact lookup each, never a
+	# scan (these three were the ones without an index).
+	("Customer", "c360_referred_by", ("c360_referred_by",)),
+	("Journal Entry Account", "c360_party", ("party",)),
+	("Payment Entry Reference", "c360_advance_voucher", ("advance_voucher_no",)),
 	("Contact Phone", "c360_phone", ("phone",)),
 	("Contact Email", "c360_email_id", ("email_id",)),
 )

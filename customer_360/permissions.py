@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+
 import frappe
 from frappe import _
 
@@ -107,8 +111,26 @@ def may_read_note(scope: str | None, author: str | None, user: str | None = None
 	return notes.may_read(scope, author, user, get_capabilities(user).note_scopes)
 
 
+# (user, customer) checked by customer_checked() for the reads it wraps; nothing else sets it.
+_checked: ContextVar[tuple[str, str] | None] = ContextVar("c360_customer_checked", default=None)
+
+
+@contextmanager
+def customer_checked(customer: str) -> Iterator[None]:
+	"""Checks `customer` once for several reads of one request (api.batch): inside, check_customer_read of that
+	customer by the same user passes without asking again. Nothing the reads do changes the answer."""
+	check_customer_read(customer)
+	token = _checked.set((frappe.session.user, customer))
+	try:
+		yield
+	finally:
+		_checked.reset(token)
+
+
 def check_customer_read(customer: str) -> None:
 	"""First line of every customer-scoped API: the customer exists and the user may read it."""
+	if _checked.get() == (frappe.session.user, customer):
+		return
 	if not customer or not isinstance(customer, str):
 		frappe.throw(_("A customer is required."), frappe.ValidationError)
 	if not frappe.db.exists("Customer", customer):

@@ -62,11 +62,12 @@ def _children(frontier: list[str]) -> dict[str, tuple[str, str]]:
 			found[name] = (parent, "child")
 		else:
 			found[name] = (household, "household")
-	households = frappe.get_all(
-		"Customer",
-		filters={"name": ["in", frontier], "customer_group": HOUSEHOLD_GROUP},
-		pluck="name",
-		ignore_permissions=True,  # the walk sees the whole tree; what is returned is filtered by the caller
+	# The walk sees the whole tree (what is returned is filtered by the caller): no permission query needed.
+	households = (
+		frappe.qb.from_(Customer)
+		.select(Customer.name)
+		.where(Customer.name.isin(frontier) & (Customer.customer_group == HOUSEHOLD_GROUP))
+		.run(pluck=True)
 	)
 	for member, household in _address_mates(households).items():
 		found.setdefault(member, (household, "household"))

@@ -3,7 +3,9 @@ import assert from "node:assert/strict";
 import { api, deskPattern, deskUrl, login, makeCustomer } from "./helpers.mjs";
 
 export const tests = {
-	async "Customer form button opens the 360 page with the customer's name"(ctx) {
+	async "Customer form button opens the 360 page with the customer's name, its code preloaded by the form, its first screen in one request"(
+		ctx
+	) {
 		const context = await login(ctx);
 		const customer = await makeCustomer(context);
 		const page = await context.newPage();
@@ -14,6 +16,19 @@ export const tests = {
 				.filter({ hasText: "Customer 360" })
 				.first();
 			await button.waitFor({ state: "visible", timeout: 30000 });
+			// The form preloads the page's code while the desk is idle (public/js/page_code.js).
+			await page.waitForFunction(
+				() =>
+					window.customer_360 && customer_360.c360 && customer_360.c360.Customer360Page,
+				null,
+				{ timeout: 30000 }
+			);
+			const batches = [];
+			const bundles = [];
+			page.on("request", (r) => {
+				if (r.url().includes("customer_360.api.batch.get_many")) batches.push(r.url());
+				if (/customer_360\.bundle\.[^/]*\.js/.test(r.url())) bundles.push(r.url());
+			});
 			await button.click();
 			await page.waitForURL(deskPattern("/customer-360/"), { timeout: 15000 });
 			// The page then names its tab in the URL (…/overview).
@@ -23,6 +38,14 @@ export const tests = {
 			const heading = page.locator(".c360-customer-name");
 			await heading.waitFor({ timeout: 15000 });
 			assert.equal((await heading.textContent()).trim(), customer);
+			await page
+				.locator(".c360-pane.c360-tab-overview[data-state=ready]")
+				.waitFor({ timeout: 15000 });
+			// The click starts the first screen's request (page.js prefetch_first_screen); the page takes it, not
+			// asking again.
+			assert.equal(batches.length, 1, batches.join("\n"));
+			assert.ok(new URL(batches[0]).searchParams.get("customer") === customer, batches[0]);
+			assert.deepEqual(bundles, [], "the page's code was not fetched again");
 			await page.screenshot({
 				path: `${ctx.artifacts}/customer-360-page.png`,
 				fullPage: true,

@@ -15,7 +15,7 @@ import frappe
 from frappe import _
 
 from customer_360.messages import bold
-from customer_360.permissions import check_customer_read
+from customer_360.permissions import customer_checked
 
 # module.function under customer_360.api: only reads the first screen makes, each @frappe.read_only().
 READS = frozenset(
@@ -39,8 +39,8 @@ MAX_READS = 16
 def get_many(customer: str, reads: str) -> list[dict]:
 	"""`reads`: a JSON list of [method, args]; every read is about `customer` (its args' customer is set to
 	it). Answers one {"message": ...} or {"error": text} per read, in order."""
-	check_customer_read(customer)
-	return [_one(customer, method, args) for method, args in _parse(reads)]
+	with customer_checked(customer):  # once, not once per read
+		return [_one(customer, method, args) for method, args in _parse(reads)]
 
 
 def _parse(reads: str) -> list[tuple[str, dict]]:

@@ -8,12 +8,18 @@ from customer_360 import inputs, money
 from customer_360.messages import bold
 from customer_360.permissions import capabilities_for, check_customer_read
 
+_PROFILE_FIELDS = (
+	"name", "customer_name", "customer_type", "customer_group", "territory", "account_manager", "disabled",
+	"image", "email_id", "mobile_no", "customer_primary_contact", "c360_parent_customer",
+)  # fmt: skip
+
 
 @frappe.whitelist()
 @frappe.read_only()
 def get_profile(customer: str) -> dict:
 	check_customer_read(customer)
-	doc = frappe.get_doc("Customer", customer)
+	# The header's fields only: get_doc would also load every child table of the Customer.
+	doc = frappe.db.get_value("Customer", customer, _PROFILE_FIELDS, as_dict=True)
 	return {
 		"name": doc.name,
 		"customer_name": doc.customer_name,
@@ -29,7 +35,7 @@ def get_profile(customer: str) -> dict:
 		"email_id": doc.email_id,
 		"mobile_no": doc.mobile_no,
 		"primary_contact": doc.customer_primary_contact,
-		"parent_customer": doc.get("c360_parent_customer"),
+		"parent_customer": doc.c360_parent_customer,
 		"capabilities": capabilities_for(customer).as_dict(),  # the ownership rule included
 	}
 

@@ -133,6 +133,12 @@ def _same_row(a: dict, b: dict) -> bool:
 	return all((a.get(k) or None) == (b.get(k) or None) for k in set(a) | set(b))
 
 
+def have_child_rows(loser_snapshots: list[dict]) -> bool:
+	"""Whether any loser had a child row the survivor could take over (rows_to_copy has anything to look at)."""
+	tables = [df.fieldname for df in frappe.get_meta(CUSTOMER).get_table_fields()]
+	return any(snap.get(t) for snap in loser_snapshots for t in tables)
+
+
 def rows_to_copy(survivor_doc, loser_snapshots: list[dict]) -> list[tuple[str, dict]]:
 	"""(table field, row values) of the losers' child rows the survivor takes over."""
 	out = []

@@ -7,7 +7,7 @@ Merge, in committed steps so the log's progress is real and the manifest always 
    bad combination fails before anything moves);
 2. re-point, field by field (only the fields some row of a loser uses, found in one query), up to
    REPOINT_BATCH rows per transaction: the rows are written to the manifest straight from the table (INSERT ...
-   SELECT, read FOR UPDATE), then updated by one UPDATE;
+   SELECT), then updated by one UPDATE that must change exactly as many (see _repoint);
 3. sweep (a row that came to point at a loser meanwhile moves too, recorded), move the timeline index, delete
    the losers, mark the log Done (one transaction).
 A failure leaves the log Failed with what moved so far in its manifest; undo reverses exactly that.
@@ -54,13 +54,15 @@ from customer_360.merge.log import create_log as create_log
 from customer_360.merge.log import enqueue as enqueue
 from customer_360.merge.log import manifest as manifest
 from customer_360.merge.log import undo_job_id as undo_job_id
-from customer_360.merge.steps import _Abandoned, _names, _reindex, _still, start
+from customer_360.merge.steps import _Abandoned, _names, _reindex, _still, comment, start
 from customer_360.merge.steps import reindex_job_id as reindex_job_id
 from customer_360.merge.undo import blockers as blockers
 from customer_360.merge.undo import run_undo as run_undo
 
-# Rows re-pointed (and recorded) per transaction: one progress step, one commit.
-REPOINT_BATCH = 20_000
+# Rows re-pointed (and recorded) per transaction: one progress step, one commit. 50,000 rows hold their locks
+# for a second or two; a customer with 10,000 documents (23,000 rows) moves in one step.
+REPOINT_BATCH = 50_000
+SAVEPOINT = "c360_merge_field"
 
 
 def run_merge(log: str) -> None:
@@ -68,7 +70,9 @@ def run_merge(log: str) -> None:
 	losers = [r.customer for r in loser_rows]
 	if not start(log, [survivor, *losers], "Queued"):
 		return
+	isolation = ""
 	try:
+		isolation = links.read_committed()  # from the next transaction on (see _repoint)
 		_set(log, status="Running", started=now_datetime(), progress=0)
 		frappe.db.commit()
 		_publish(log, 1, "Running", _("Taking snapshots"))
@@ -94,6 +98,7 @@ def run_merge(log: str) -> None:
 		frappe.log_error(f"customer_360: merge {log} failed", reference_doctype=LOG, reference_name=log)
 		_publish(log, float(frappe.db.get_value(LOG, log, "progress") or 0), "Failed", message)
 	finally:
+		links.set_isolation(isolation)
 		lock.release([survivor, *losers], log)
 
 
@@ -112,15 +117,25 @@ def _prepare(log: str, survivor: str, loser_rows: list[dict], recorder: _Recorde
 
 	choices = json.loads(frappe.db.get_value(LOG, log, "choices") or "{}")
 	fields = cust.conflict_fields()
-	doc = frappe.get_doc("Customer", survivor)
+	mine = cust.values(survivor, fields)
 	updates = cust.drop_self_links(
-		resolve_fields(
-			cust.values(survivor, fields), [cust.values(n, fields) for n in losers], fields, choices
-		),
-		survivor,
-		losers,
+		resolve_fields(mine, [cust.values(n, fields) for n in losers], fields, choices), survivor, losers
 	)
-	changes = {f: [doc.get(f), v] for f, v in updates.items()}
+	changes = {f: [mine.get(f), v] for f, v in updates.items()}
+	if updates or cust.have_child_rows(snapshots):
+		_apply_to_survivor(survivor, updates, snapshots, recorder)
+	# Assignments follow the ToDos the merge moves: the survivor lists the losers' assignees too.
+	assign = _union_assign(survivor, snapshots)
+	if assign is not None:
+		changes["_assign"] = [frappe.db.get_value("Customer", survivor, "_assign"), assign]
+		frappe.db.set_value("Customer", survivor, "_assign", assign, update_modified=False)
+	_set(log, survivor_changes=frappe.as_json(changes, indent=1))
+
+
+def _apply_to_survivor(survivor: str, updates: dict, snapshots: list[dict], recorder: _Recorder) -> None:
+	"""The chosen values and the losers' child rows, through ERPNext's Customer.save (its validation), the
+	rows it added recorded. Skipped when there is neither (loading the survivor cost more than the step)."""
+	doc = frappe.get_doc("Customer", survivor)
 	doc.update(updates)
 	existing = {d.name for d in doc.get_all_children()}
 	for fieldname, values in cust.rows_to_copy(doc, snapshots):
@@ -135,12 +150,6 @@ def _prepare(log: str, survivor: str, loser_rows: list[dict], recorder: _Recorde
 				if d.name not in existing
 			]
 		)
-	# Assignments follow the ToDos the merge moves: the survivor lists the losers' assignees too.
-	assign = _union_assign(survivor, snapshots)
-	if assign is not None:
-		changes["_assign"] = [frappe.db.get_value("Customer", survivor, "_assign"), assign]
-		frappe.db.set_value("Customer", survivor, "_assign", assign, update_modified=False)
-	_set(log, survivor_changes=frappe.as_json(changes, indent=1))
 
 
 def _union_assign(survivor: str, snapshots: list[dict]) -> str | None:
@@ -152,23 +161,47 @@ def _union_assign(survivor: str, snapshots: list[dict]) -> str | None:
 
 def _repoint(log: str, survivor: str, losers: list[str], recorder: _Recorder, commit: bool = True) -> int:
 	"""Record and re-point every row pointing at a loser; committed every ~REPOINT_BATCH rows unless `commit`
-	is off (the last step's sweep, in the caller's transaction). Returns the rows moved."""
+	is off (the last step's sweep, in the caller's transaction). Returns the rows moved.
+
+	Set-based: each batch is written to the manifest straight from the table (INSERT ... SELECT), then
+	re-pointed by one UPDATE; no row travels through Python. Optimistic, as the job runs in READ COMMITTED
+	(links.read_committed): the batch is recorded by a plain read, which takes no lock, and a field that fits
+	in one batch is then moved by one UPDATE through its own index, which locks what it changes as ERPNext's
+	rename does. That UPDATE must change exactly as many rows as were recorded; a row that came or went in the
+	milliseconds between (a user saving one of these documents) makes the counts differ, and the field starts
+	again from a savepoint the exact way: recorded FOR UPDATE (the rows cannot leave), then exactly those rows
+	moved, joined to their names in the manifest, until none is left (a row that came meanwhile is recorded
+	next time round). (Only one row coming and another going in those same milliseconds would cancel out: the
+	manifest would name the one that went, which the undo reports as changed since, and miss the one that came.)
+	A field with more rows than a batch moves batch by batch, each by joining its manifest names (a row that
+	came meanwhile waits for the next batch; one that went sends the field the locked way). (Locking every
+	field's rows FOR UPDATE before moving them cost as much as recording them; a shared lock costs less but
+	lets a user's write to one of these rows deadlock, the user's transaction the victim.)"""
 	# Only the fields some row of the losers uses, found in one round trip (links.pointing); the others
 	# (most of the ~150) would cost two statements each for nothing.
 	fields = links.pointing(links.link_fields(), losers, losers)
 	done = pending = 0
 	for position, lf in enumerate(fields, 1):
+		exact = False
 		while True:
-			# Set-based: the batch is written to the manifest straight from the table (INSERT ... SELECT), then
-			# re-pointed by one UPDATE of the same rows; no row travels through Python.
-			added = recorder.record_pointing(lf, losers, survivor, REPOINT_BATCH)
+			frappe.db.savepoint(SAVEPOINT)
+			added = recorder.record_pointing(lf, losers, survivor, REPOINT_BATCH, lock=exact)
 			if not added:
 				break
-			whole = added < REPOINT_BATCH  # every row of the field: read FOR UPDATE, none can slip in
-			if links.repoint_next(lf, losers, survivor, REPOINT_BATCH, whole) != added:
-				# A recorded row that did not change (a trigger?): the manifest would lie, and the next batch
-				# would read the same rows again. The batch rolls back and the merge stops.
-				raise frappe.ValidationError(_("Could not re-point {0}.{1}").format(lf.doctype, lf.field))
+			whole = added < REPOINT_BATCH and not exact
+			if whole:
+				moved = links.repoint_next(lf, losers, survivor)
+			else:
+				moved = recorder.repoint_recorded(lf, losers, survivor, added)
+			if moved != added:
+				if exact:
+					# A locked, recorded row that did not change (a trigger?): the manifest would lie, and the
+					# next batch would read the same rows again. The batch rolls back and the merge stops.
+					raise frappe.ValidationError(_("Could not re-point {0}.{1}").format(lf.doctype, lf.field))
+				frappe.db.rollback(save_point=SAVEPOINT)  # a row came or went: this field, the exact way
+				recorder.forget(lf, added)
+				exact = True
+				continue
 			done += added
 			pending += added
 			if commit and pending >= REPOINT_BATCH:
@@ -194,9 +227,10 @@ def _step(log: str, survivor: str, losers: list[str], percent: float, done: int)
 def _finish(log: str, survivor: str, losers: list[str], moved: int, recorder: _Recorder) -> None:
 	"""The timeline follows, the losers go, the log says Done: one transaction."""
 	# A row that came to point at a loser while the steps ran (an invoice saved meanwhile) moves too, in this
-	# transaction: the sweep reads it FOR UPDATE, so after it no row of any link field names a loser. That is
-	# what Frappe's delete checks (check_if_doc_is_linked and ..._dynamically_linked, a query per field) would
-	# verify; they are skipped in _delete_loser.
+	# transaction: after the sweep no row of any link field names a loser (bar one saved in the milliseconds
+	# before this commit, as with ERPNext's own rename). That is what Frappe's delete checks
+	# (check_if_doc_is_linked and ..._dynamically_linked, a query per field) would verify; they are skipped in
+	# _delete_loser.
 	moved += _repoint(log, survivor, losers, recorder, commit=False)
 	held = links.singles_pointing(losers)
 	if held:
@@ -221,9 +255,8 @@ def _finish(log: str, survivor: str, losers: list[str], moved: int, recorder: _R
 		log, finished=now_datetime(), progress=100, rows_moved=moved, documents_moved=recorder.documents(),
 		message="",
 	)  # fmt: skip
-	frappe.get_doc("Customer", survivor).add_comment(
-		"Edit",
-		_("merged {0} into {1} ({2})").format(_names(losers), _names([survivor]), escape_html(log)),
+	comment(
+		survivor, _("merged {0} into {1} ({2})").format(_names(losers), _names([survivor]), escape_html(log))
 	)
 	_reindex(merge_job_id(log), [tuple(s) for s in sources])
 

@@ -65,15 +65,17 @@ class LinkField:
 	def table(self) -> str:
 		return f"`tab{self.doctype}`"
 
-	def where(self) -> str:
-		"""Rows of this field that point at one of %(customers)s, minus the losers' own record and rows."""
-		cond = f"`{self.field}` in %(customers)s"
+	def where(self, alias: str = "") -> str:
+		"""Rows of this field that point at one of %(customers)s, minus the losers' own record and rows. `alias`:
+		the table's alias in a join (its columns qualified with it)."""
+		t = f"{alias}." if alias else ""
+		cond = f"{t}`{self.field}` in %(customers)s"
 		if self.type_field:
-			cond += f" and `{self.type_field}` = 'Customer'"
+			cond += f" and {t}`{self.type_field}` = 'Customer'"
 		if self.doctype == CUSTOMER:
-			cond += " and name not in %(losers)s"
+			cond += f" and {t}name not in %(losers)s"
 		elif self.istable:
-			cond += " and not (parenttype = 'Customer' and parent in %(losers)s)"
+			cond += f" and not ({t}parenttype = 'Customer' and {t}parent in %(losers)s)"
 		return cond
 
 
@@ -146,6 +148,27 @@ def _link_fields() -> tuple[list[LinkField], list[tuple]]:
 		add(doctype, field, type_field, "dynamic")
 	fields = sorted(found.values(), key=lambda f: (f.kind != "party", f.kind, f.doctype, f.field))
 	return fields, sorted((d, f, t) for (d, f), t in singles.items())
+
+
+ISOLATION_LEVELS = ("READ UNCOMMITTED", "READ COMMITTED", "REPEATABLE READ", "SERIALIZABLE")
+
+
+def read_committed() -> str:
+	"""Run this connection's next transactions in READ COMMITTED; returns the level it had, for set_isolation.
+	(The current transaction keeps its level: the server fixes it when a transaction starts.) The merge job's
+	recording reads then take no lock: in REPEATABLE READ the server share-locks every row an INSERT ... SELECT
+	reads (for statement replication), which the re-pointing UPDATE must then upgrade."""
+	try:
+		before = frappe.db.sql("select @@session.tx_isolation")[0][0]
+	except Exception:  # MariaDB 11.1 renamed it (the old name stays an alias for now)
+		before = frappe.db.sql("select @@session.transaction_isolation")[0][0]
+	set_isolation("READ COMMITTED")
+	return str(before).replace("-", " ").upper()
+
+
+def set_isolation(level: str) -> None:
+	if level in ISOLATION_LEVELS:
+		frappe.db.sql(f"set session transaction isolation level {level}")
 
 
 def written() -> int:
@@ -253,16 +276,13 @@ def apply(rows: Iterable[ManifestRow]) -> None:
 			)
 
 
-def repoint_next(lf: LinkField, losers: list[str], survivor: str, limit: int, whole: bool = False) -> int:
-	"""Re-point the next `limit` rows of `lf` still pointing at a loser, by name: the rows the caller has just
-	recorded with the same condition, order and limit (log.record_pointing read them FOR UPDATE in this
-	transaction, with their index range: nothing can have changed or slipped in since). `whole`: the caller
-	recorded fewer than `limit`, so every row: no order or limit needed (no sort, and the optimizer keeps the
-	field's index). One UPDATE; `modified` is left alone, as Frappe's rename does. Returns how many changed."""
+def repoint_next(lf: LinkField, losers: list[str], survivor: str) -> int:
+	"""Re-point every row of `lf` still pointing at a loser, through the field's own index: the rows the caller
+	has just recorded, all of them unless one came or went since (the caller compares the count, job._repoint).
+	One UPDATE; `modified` is left alone, as Frappe's rename does. Returns how many changed."""
 	new = "if(name = %(survivor)s, null, %(survivor)s)" if lf.doctype == CUSTOMER else "%(survivor)s"
-	page = "" if whole else f" order by name limit {int(limit)}"
 	frappe.db.sql(
-		f"update {lf.table} set `{lf.field}` = {new} where {lf.where()}{page}",
+		f"update {lf.table} set `{lf.field}` = {new} where {lf.where()}",
 		{**_params(losers, losers), "survivor": survivor},
 	)
 	return written()

@@ -75,6 +75,21 @@ def _still(log: str, status: str) -> None:
 		raise _Abandoned(log)
 
 
+def comment(customer: str, text: str) -> None:
+	"""What Document.add_comment writes (an Edit comment on the customer's timeline), without loading the
+	customer and its child tables first."""
+	frappe.get_doc(
+		{
+			"doctype": "Comment",
+			"comment_type": "Edit",
+			"comment_email": frappe.session.user,
+			"reference_doctype": "Customer",
+			"reference_name": customer,
+			"content": text,
+		}
+	).insert(ignore_permissions=True)
+
+
 def reindex_job_id(job_id: str) -> str:
 	return f"{job_id}:reindex"
 

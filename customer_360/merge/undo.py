@@ -26,11 +26,12 @@ from customer_360.merge.log import (
 	enqueue,
 	log_customers,
 	manifest,
+	manifest_groups,
 	restore_recorded,
 	undo_job_id,
 )
 from customer_360.merge.request import refuse_if_busy
-from customer_360.merge.steps import _Abandoned, _names, _reindex, start
+from customer_360.merge.steps import _Abandoned, _names, _reindex, comment, start
 from customer_360.messages import bold
 
 
@@ -130,8 +131,8 @@ def run_undo(log: str) -> None:
 			f"select distinct source_doctype, source_name from `tab{TIMELINE}` where customer = %s", survivor
 		)
 		frappe.clear_document_cache("Customer", survivor)
-		frappe.get_doc("Customer", survivor).add_comment(
-			"Edit",
+		comment(
+			survivor,
 			_("undid the merge of {0} into {1} ({2})").format(
 				_names(losers), _names([survivor]), escape_html(log)
 			),
@@ -163,47 +164,50 @@ def _restore(log: str, loser_rows: list, fast: bool) -> None:
 		if r.deleted:
 			cust.restore(r.snapshot)
 			_mark_restored(r.customer)
-	_restore_links(log, fast)
-	for doctype, name in _child_rows(log):
+	groups = manifest_groups(log)
+	_restore_links(log, groups, fast)
+	for doctype, name in _child_rows(log, groups):
 		frappe.db.delete(doctype, {"name": name, "parent": survivor, "parenttype": "Customer"})
 
 
-def _restore_links(log: str, fast: bool = False) -> None:
+def _restore_links(log: str, groups: list, fast: bool = False) -> None:
 	"""Every manifest row back, set-based; a manifest that records a field twice goes through core's undo_plan
 	(it decides which value was there before the merge). `fast`: restore, then count; short raises _Changed
-	(a changed row, or a field recorded twice: the join restores it once)."""
+	(a changed row, or a field recorded twice: the join restores it once). `groups`: manifest_groups(log)."""
+	rows = sum(n for _dt, _f, child, n, _first, _last in groups if not child)
 	if fast:
-		rows = frappe.db.sql(
-			f"select count(*) from `tab{ROW}` where parent = %s and parenttype = %s and kind != 'child'",
-			(log, LOG),
-		)[0][0]
-		if restore_recorded(log) != rows:
+		if restore_recorded(log, groups) != rows:
 			raise _Changed(log)
 		return
-	rows, fields = frappe.db.sql(
-		f"""select count(*), count(distinct ref_doctype, ref_name, fieldname) from `tab{ROW}`
+	fields = frappe.db.sql(
+		f"""select count(distinct ref_doctype, ref_name, fieldname) from `tab{ROW}`
 		where parent = %s and parenttype = %s and kind != 'child'""",
 		(log, LOG),
-	)[0]
+	)[0][0]
 	if rows != fields:
 		links.apply(undo_plan([r for r in manifest(log) if r.kind != "child"]))
 		return
-	if restore_recorded(log) != rows:  # a row changed since the check: change nothing
+	if restore_recorded(log, groups) != rows:  # a row changed since the check: change nothing
 		frappe.throw(
 			_("Some documents changed while the undo ran; nothing was undone."), frappe.ValidationError
 		)
 
 
-def _child_rows(log: str) -> list[tuple[str, str]]:
-	"""(doctype, name) of the child rows the merge copied to the survivor."""
-	return [
-		tuple(r)
-		for r in frappe.db.sql(
-			f"""select ref_doctype, ref_name from `tab{ROW}`
-			where parent = %s and parenttype = %s and kind = 'child' order by idx""",
-			(log, LOG),
-		)
-	]
+def _child_rows(log: str, groups: list) -> list[tuple[str, str]]:
+	"""(doctype, name) of the child rows the merge copied to the survivor (none read when it copied none)."""
+	found = []
+	for doctype, _field, child, _rows, first, last in groups:
+		if child:
+			found.extend(
+				(doctype, name)
+				for name in frappe.db.sql(
+					f"""select ref_name from `tab{ROW}` where parent = %s and parenttype = %s
+					and name between %s and %s and ref_doctype = %s and kind = 'child' order by idx""",
+					(log, LOG, first, last, doctype),
+					pluck=True,
+				)
+			)
+	return found
 
 
 def _refusal(found: list) -> str:

@@ -91,3 +91,37 @@ class TestBatch(C360TestCase):
 		frappe.set_user(make_user(["Projects User"]))  # no read on Customer
 		with self.assertRaises(frappe.PermissionError):
 			get_many(self.customer, _reads(["overview.get_profile", {}]))
+
+	def test_one_check_covers_only_that_customer_that_user_and_that_batch(self):
+		"""get_many checks its customer once for all its reads (permissions.customer_checked). The shortcut holds
+		for that customer and user inside the batch only: a User Permission still hides another customer there,
+		and after the batch each endpoint checks again."""
+		from customer_360.permissions import check_customer_read, customer_checked
+
+		user = make_user(["Sales User"])
+		outsider = make_user(["Projects User"])  # no read on Customer
+		frappe.set_user("Administrator")
+		frappe.get_doc(
+			{
+				"doctype": "User Permission",
+				"user": user,
+				"allow": "Customer",
+				"for_value": self.customer,
+				"apply_to_all_doctypes": 1,
+			}
+		).insert(ignore_permissions=True)
+		frappe.set_user(user)
+		answers = get_many(self.customer, _reads(["overview.get_profile", {}]))
+		self.assertEqual(answers[0]["message"]["name"], self.customer)
+		with customer_checked(self.customer):
+			check_customer_read(self.customer)  # checked once, on entry
+			with self.assertRaises(frappe.PermissionError):
+				check_customer_read(self.other)
+			frappe.set_user(outsider)  # another user in the same context is asked again
+			with self.assertRaises(frappe.PermissionError):
+				check_customer_read(self.customer)
+			frappe.set_user(user)
+		with self.assertRaises(frappe.PermissionError):
+			get_profile(self.other)
+		with self.assertRaises(frappe.PermissionError):
+			get_many(self.other, _reads(["overview.get_profile", {}]))

@@ -8,6 +8,7 @@ from unittest.mock import patch
 import frappe
 
 from customer_360.merge import job, links, lock
+from customer_360.merge.log import row_name
 from customer_360.tests import erp
 from customer_360.tests.jobs import wait_for_jobs
 from customer_360.tests.utils import C360TestCase, make_customer
@@ -89,6 +90,54 @@ class TestMergeSteps(C360TestCase):
 		self.assertFalse(sum(links.count_rows([l], [l]).values()))
 		undo(log)
 		self.assertEqual(frappe.db.get_value("Customer Note", late[0], "customer"), l)
+
+	def test_a_field_with_more_rows_than_a_batch_moves_batch_by_batch_and_comes_back(self):
+		s, l = make_customer(), make_customer()
+		notes = [note(l, f"n{i}") for i in range(5)]
+		own = note(s, "the survivor's own")
+		linked = sum(links.count_rows([l], [l]).values())
+		with patch.object(job, "REPOINT_BATCH", 2):  # the notes move 2 + 2 + 1, each batch its own commit
+			log = merge(s, l)
+		self.assertEqual(state(log).status, "Done", state(log).message)
+		self.assertEqual({frappe.db.get_value("Customer Note", n, "customer") for n in [*notes, own]}, {s})
+		recorded = [r.name for r in job.manifest(log) if r.doctype == "Customer Note"]
+		self.assertEqual(sorted(recorded), sorted(notes))  # each moved note once, the survivor's own not
+		self.assertEqual(state(log).rows_moved, linked)
+		# Row names carry their number, zero-padded: sorted by name is sorted by idx (the undo reads ranges).
+		rows = frappe.get_all(job.ROW, filters={"parent": log}, fields=["name", "idx"], order_by="idx asc")
+		self.assertEqual([r.name for r in rows], [row_name(log, i) for i in range(1, len(rows) + 1)])
+		undo(log)
+		self.assertEqual(state(log).status, "Undone", state(log).message)
+		self.assertEqual({frappe.db.get_value("Customer Note", n, "customer") for n in notes}, {l})
+		self.assertEqual(frappe.db.get_value("Customer Note", own, "customer"), s)
+
+	def test_a_row_that_changes_between_recording_and_moving_sends_the_field_the_exact_way(self):
+		s, l, other = make_customer(), make_customer(), make_customer()
+		notes = [note(l, f"n{i}") for i in range(4)]
+		linked = sum(links.count_rows([l], [l]).values())
+		repoint_next, exact = links.repoint_next, []
+
+		def a_user_saves_one_meanwhile(lf, *args):
+			if lf.doctype == "Customer Note" and not exact:
+				# Between the plain read that recorded the notes and the UPDATE: one leaves the loser.
+				frappe.db.set_value("Customer Note", notes[2], "customer", other, update_modified=False)
+				exact.append(lf)
+			return repoint_next(lf, *args)
+
+		with patch.object(links, "repoint_next", side_effect=a_user_saves_one_meanwhile):
+			log = merge(s, l)
+		self.assertEqual(state(log).status, "Done", state(log).message)
+		self.assertTrue(exact)
+		# The field went back to its savepoint (the user's change in this test's transaction with it) and moved
+		# the exact way: every note once in the manifest, numbered without a gap.
+		self.assertEqual({frappe.db.get_value("Customer Note", n, "customer") for n in notes}, {s})
+		recorded = [r.name for r in job.manifest(log) if r.doctype == "Customer Note"]
+		self.assertEqual(sorted(recorded), sorted(notes))
+		self.assertEqual(state(log).rows_moved, linked)
+		rows = frappe.get_all(job.ROW, filters={"parent": log}, fields=["name", "idx"], order_by="idx asc")
+		self.assertEqual([r.name for r in rows], [row_name(log, i) for i in range(1, len(rows) + 1)])
+		undo(log)
+		self.assertEqual({frappe.db.get_value("Customer Note", n, "customer") for n in notes}, {l})
 
 	def test_a_single_holding_the_loser_stops_the_merge_before_the_loser_goes(self):
 		s, l = make_customer(), make_customer()

@@ -77,14 +77,10 @@ def _templates() -> dict[str, str]:
 	return {"Sales Invoice": si.name, "Payment Entry": pe.name}
 
 
-def _columns(doctype: str) -> list[str]:
-	return frappe.db.get_table_columns(doctype)
-
-
 def _clone_sql(doctype: str, where: str, replace: dict[str, str], n: int) -> str:
 	"""INSERT ... SELECT of the rows matching `where`, n times (MariaDB's seq_1_to_n), columns replaced by SQL
 	expressions (`s.seq` is the copy number)."""
-	cols = _columns(doctype)
+	cols = frappe.db.get_table_columns(doctype)
 	exprs = [replace.get(c, f"t.`{c}`") for c in cols]
 	return (
 		f"insert into `tab{doctype}` ({', '.join(f'`{c}`' for c in cols)}) "
@@ -361,6 +357,10 @@ def run_benchmark(docs: int = 10_000, cleanup: bool = True, rounds: int = 5) -> 
 		"ours_rows_moved": statuses[-1].rows_moved,
 		"ours_undo_seconds": round(_median(undos), 2) if undos else None,
 		"erpnext_seconds": round(_median([r["erpnext"]["seconds"] for r in runs]), 2),
+		# Each round's ours / ERPNext (and undo / merge), timed within the same minute on the same data: steadier
+		# than the ratio of the medians when the machine's load changes from one round to the next.
+		"ratio_runs": [round(r["ours"]["seconds"] / r["erpnext"]["seconds"], 2) for r in runs],
+		"undo_ratio_runs": [round((o["undo"] or 0) / o["seconds"], 2) for o in (r["ours"] for r in runs)],
 		"ours_runs": [round(r["ours"]["seconds"], 2) for r in runs],
 		"ours_undo_runs": [round(u, 2) for u in undos],
 		"erpnext_runs": [round(r["erpnext"]["seconds"], 2) for r in runs],
@@ -391,6 +391,9 @@ def print_result(r: dict) -> None:
 		f"  ERPNext rename(merge=True)   {r['erpnext_seconds']:>8} s  (no preview, no manifest, no undo)"
 		f"  runs {r.get('erpnext_runs')}"
 	)
+	for label, key in (("ours / ERPNext", "ratio_runs"), ("undo / merge  ", "undo_ratio_runs")):
+		if r.get(key):
+			print(f"  {label}, per round     {_median(r[key]):>8}   runs {r[key]}")
 	print(f"  rows linked before (both):   {r['linked_rows_before']}")
 	print(f"  rows linked to survivor after: {r['linked_rows_after']}")
 	print(f"  rows linked to both after our undo: {r.get('linked_rows_after_undo')}")

@@ -270,6 +270,17 @@ def browser_rows(br: dict) -> list[tuple[str, str, str, str]]:
 					+ (" (goal <= 0.5)" if who == "typical" else " (goal: page <= 3 s)"),
 				)
 			)
+	typical = br.get("typical") or {}
+	if typical.get("page_button") and typical.get("form_route"):
+		page, form = typical["page_button"], typical["form_route"]
+		rows.append(
+			(
+				"browser, typical customer: 360 page from the form's button",
+				_ready(page, br["timeout_s"]),
+				f"Customer form from the list {_ready(form, br['timeout_s'])}",
+				f"{ratio(page.get('median_ms'), form.get('median_ms')) or '-'} (each view one click away)",
+			)
+		)
 	return rows
 
 

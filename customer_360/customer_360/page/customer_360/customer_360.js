@@ -6,12 +6,10 @@ frappe.pages["customer-360"].on_page_load = function (wrapper) {
 		title: __("Customer 360"),
 		single_column: true,
 	});
-	// One bundle (esbuild, `bench build`): Frappe v16 no longer runs a list of scripts in order.
-	wrapper.c360_ready = frappe
-		.require(["customer_360.bundle.js", "customer_360.bundle.css"])
-		.then(() => {
-			wrapper.c360 = new customer_360.c360.Customer360Page(page, wrapper);
-		});
+	// One bundle (esbuild, `bench build`), loaded once per desk session (public/js/page_code.js, hooks.page_js).
+	wrapper.c360_ready = customer_360.load_page_code().then(() => {
+		wrapper.c360 = new customer_360.c360.Customer360Page(page, wrapper);
+	});
 };
 
 frappe.pages["customer-360"].on_page_show = function (wrapper) {

@@ -7,12 +7,10 @@ frappe.pages["customer-360-merge"].on_page_load = function (wrapper) {
 		title: __("Merge Customers"),
 		single_column: true,
 	});
-	// One bundle (esbuild, `bench build`): Frappe v16 no longer runs a list of scripts in order.
-	wrapper.c360_ready = frappe
-		.require(["customer_360.bundle.js", "customer_360.bundle.css"])
-		.then(() => {
-			wrapper.merge_tool = new customer_360.c360.MergeTool(page);
-		});
+	// One bundle (esbuild, `bench build`), loaded once per desk session (public/js/page_code.js, hooks.page_js).
+	wrapper.c360_ready = customer_360.load_page_code().then(() => {
+		wrapper.merge_tool = new customer_360.c360.MergeTool(page);
+	});
 };
 
 frappe.pages["customer-360-merge"].on_page_show = function (wrapper) {

@@ -24,7 +24,9 @@ frappe.provide("customer_360.c360");
 			);
 			this.$results.on("click", ".c360-dir-row", (e) => {
 				if ($(e.target).closest("a").length) return;
-				frappe.set_route("customer-360", $(e.currentTarget).attr("data-name"));
+				const name = $(e.currentTarget).attr("data-name");
+				customer_360.c360.prefetch_first_screen(name); // with the click, while the desk changes views
+				frappe.set_route("customer-360", name);
 			});
 		}
 

@@ -20,6 +20,24 @@ frappe.provide("customer_360.c360");
 		TABS,
 	} = customer_360.c360;
 
+	// The first screen's reads (header badges, the overview) start together with the profile instead of after
+	// it: one round trip less before the page is ready. The capabilities arrive with the profile, so the reads
+	// that need one are started anyway; without it the server answers them masked, at no cost. Also called by the
+	// Customer form's "Customer 360" button, so that the request runs while the desk changes views.
+	function prefetch_first_screen(customer, tab = null) {
+		const reads = [
+			["overview.get_profile", { customer }],
+			["risk.get_flags", { customer }],
+			["merge.duplicate_warning", { customer }],
+			["health.get_health", { customer }],
+			["account.get_lifecycle", { customer }],
+			LiveUpdates.probe_read(customer),
+		];
+		if (!tab || tab === "overview")
+			reads.push(...Object.values(overview_reads(customer, { see_finance: true })));
+		prefetch(customer, reads.filter(Boolean));
+	}
+
 	class Customer360Page {
 		constructor(page, wrapper) {
 			this.page = page;
@@ -82,21 +100,8 @@ frappe.provide("customer_360.c360");
 			if (this.live) this.live.stop();
 		}
 
-		// The first screen's reads (header badges, the overview) start together with the profile instead of
-		// after it: one round trip less before the page is ready. The capabilities arrive with the profile, so
-		// the reads that need one are started anyway; without it the server answers them masked, at no cost.
 		prefetch_first_screen(customer, tab) {
-			const reads = [
-				["overview.get_profile", { customer }],
-				["risk.get_flags", { customer }],
-				["merge.duplicate_warning", { customer }],
-				["health.get_health", { customer }],
-				["account.get_lifecycle", { customer }],
-				LiveUpdates.probe_read(customer),
-			];
-			if (!tab || tab === "overview")
-				reads.push(...Object.values(overview_reads(customer, { see_finance: true })));
-			prefetch(customer, reads.filter(Boolean));
+			prefetch_first_screen(customer, tab);
 		}
 
 		render(profile, tab) {
@@ -264,5 +269,5 @@ frappe.provide("customer_360.c360");
 		}
 	}
 
-	Object.assign(customer_360.c360, { Customer360Page });
+	Object.assign(customer_360.c360, { Customer360Page, prefetch_first_screen });
 })();

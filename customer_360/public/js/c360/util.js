@@ -130,7 +130,11 @@ frappe.provide("customer_360.c360");
 
 	// Reads about one customer started together, in ONE request (customer_360.api.batch.get_many): each read
 	// keeps its own answer or its own error, so one failing panel leaves the others alone.
+	// A read already started and still fresh (a click that prefetched before the page opened) is not asked again.
 	function prefetch(customer, reads) {
+		const fresh = (key) => started.has(key) && Date.now() - started.get(key).at < PREFETCH_MS;
+		reads = reads.filter(([method, args]) => !fresh(request_key(method, args)));
+		if (!reads.length) return;
 		const args_of = (args) =>
 			Object.fromEntries(
 				Object.entries(args || {}).filter(
