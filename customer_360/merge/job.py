@@ -81,6 +81,11 @@ def run_merge(log: str) -> None:
 		_still(log, "Running")
 		frappe.db.commit()
 		moved = _repoint(log, survivor, losers, recorder)
+		# The last sweep and the losers' deletion at the connection's own level (REPEATABLE READ), in a fresh
+		# transaction: there the sweep's reads lock the index gaps too, so no row can come to name a loser between
+		# the sweep and the commit (READ COMMITTED locks rows, not gaps).
+		frappe.db.commit()
+		links.set_isolation(isolation)
 		_finish(log, survivor, losers, moved, recorder)
 		_still(log, "Running")
 		_set(log, status="Done")
@@ -227,8 +232,8 @@ def _step(log: str, survivor: str, losers: list[str], percent: float, done: int)
 def _finish(log: str, survivor: str, losers: list[str], moved: int, recorder: _Recorder) -> None:
 	"""The timeline follows, the losers go, the log says Done: one transaction."""
 	# A row that came to point at a loser while the steps ran (an invoice saved meanwhile) moves too, in this
-	# transaction: after the sweep no row of any link field names a loser (bar one saved in the milliseconds
-	# before this commit, as with ERPNext's own rename). That is what Frappe's delete checks
+	# transaction: after the sweep no row of any link field names a loser (run_merge starts this transaction in
+	# REPEATABLE READ, so the sweep also locks the gaps where a new one would go). That is what Frappe's delete checks
 	# (check_if_doc_is_linked and ..._dynamically_linked, a query per field) would verify; they are skipped in
 	# _delete_loser.
 	moved += _repoint(log, survivor, losers, recorder, commit=False)
