@@ -7,13 +7,14 @@ frappe.pages["customer-360-directory"].on_page_load = function (wrapper) {
 		single_column: true,
 	});
 	// One bundle (esbuild, `bench build`), loaded once per desk session (public/js/page_code.js, hooks.page_js).
-	wrapper.c360_ready = customer_360.load_page_code().then(() => {
+	customer_360.with_page_code(() => {
 		wrapper.directory = new customer_360.c360.CustomerDirectory(page);
 	});
 };
 
 frappe.pages["customer-360-directory"].on_page_show = function (wrapper) {
+	customer_360.leave_doctype_route();
 	const options = frappe.route_options || {};
 	frappe.route_options = null;
-	wrapper.c360_ready.then(() => wrapper.directory.show(options));
+	customer_360.with_page_code(() => wrapper.directory.show(options));
 };

@@ -8,14 +8,15 @@ frappe.pages["customer-360-merge"].on_page_load = function (wrapper) {
 		single_column: true,
 	});
 	// One bundle (esbuild, `bench build`), loaded once per desk session (public/js/page_code.js, hooks.page_js).
-	wrapper.c360_ready = customer_360.load_page_code().then(() => {
+	customer_360.with_page_code(() => {
 		wrapper.merge_tool = new customer_360.c360.MergeTool(page);
 	});
 };
 
 frappe.pages["customer-360-merge"].on_page_show = function (wrapper) {
+	customer_360.leave_doctype_route();
 	// Read now: the route's options belong to this navigation, whenever the bundle finishes loading.
 	const options = frappe.route_options || {};
 	frappe.route_options = null;
-	wrapper.c360_ready.then(() => wrapper.merge_tool.show(options));
+	customer_360.with_page_code(() => wrapper.merge_tool.show(options));
 };

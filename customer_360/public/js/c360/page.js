@@ -230,10 +230,15 @@ frappe.provide("customer_360.c360");
 				.removeClass("active")
 				.filter(`[data-tab="${key}"]`)
 				.addClass("active");
-			for (const [k, t] of Object.entries(this.tabs)) t.$pane.toggle(k === key);
+			// style.display, not jQuery's toggle: that reads each pane's computed style (a style recalculation).
+			for (const [k, t] of Object.entries(this.tabs))
+				t.$pane[0].style.display = k === key ? "" : "none";
 			const t = this.tabs[key];
 			if (!t.loaded || t.stale) this.load_tab(key);
-			const url = desk_url("customer-360", this.customer, key);
+			// The tab in the URL, for a reload or a shared link; the overview is the page's own URL, so that opening
+			// the page writes no history entry.
+			const parts = ["customer-360", this.customer, ...(key === "overview" ? [] : [key])];
+			const url = desk_url(...parts);
 			if (window.location.pathname !== url)
 				window.history.replaceState(window.history.state, "", url);
 		}
