@@ -33,10 +33,22 @@ if (!customer_360.load_page_code) {
 		}
 		return loading;
 	};
-	// Runs `fn` once the code is here: at once when it is already (preloaded), so that a page is made and its first
-	// request started in the router's own task. A promise's callback would run only after the rest of that task,
-	// which on v16 rebuilds the workspace sidebar (50-200 ms). Calls keep their order. Returns a promise of `fn`'s
-	// having run.
+	// Idle time, so that the list or form the user is looking at renders first.
+	customer_360.preload_page_code = () => {
+		const start = () => customer_360.load_page_code();
+		if (window.requestIdleCallback) window.requestIdleCallback(start, { timeout: 3000 });
+		else setTimeout(start, 500);
+	};
+}
+
+// Each helper is defined once per desk session, and apart: a desk open since before an update may hold an older
+// copy of this file (the list's), without the helpers a newer page script calls.
+
+// Runs `fn` once the code is here: at once when it is already (preloaded), so that a page is made and its first
+// request started in the router's own task. A promise's callback would run only after the rest of that task,
+// which on v16 rebuilds the workspace sidebar (50-200 ms). Calls keep their order. Returns a promise of `fn`'s
+// having run.
+if (!customer_360.with_page_code) {
 	let pending = null; // the last call waiting for the code, if any
 	customer_360.with_page_code = (fn) => {
 		if (!pending && window.customer_360.c360) {
@@ -54,16 +66,13 @@ if (!customer_360.load_page_code) {
 		run.then(settled, settled);
 		return run;
 	};
-	// Called as a page shows. Frappe v16's router keeps the last DocType view's meta on a page's route, and its
-	// sidebar then rebuilds that DocType's module sidebar, the one already shown, before anything else runs
-	// (50-200 ms). A page route has no DocType; the next DocType route sets the meta again. v15 never reads it.
+}
+
+// Called as a page shows. Frappe v16's router keeps the last DocType view's meta on a page's route, and its
+// sidebar then rebuilds that DocType's module sidebar, the one already shown, before anything else runs
+// (50-200 ms). A page route has no DocType; the next DocType route sets the meta again. v15 never reads it.
+if (!customer_360.leave_doctype_route) {
 	customer_360.leave_doctype_route = () => {
 		if (frappe.router && frappe.router.meta) frappe.router.meta = null;
-	};
-	// Idle time, so that the list or form the user is looking at renders first.
-	customer_360.preload_page_code = () => {
-		const start = () => customer_360.load_page_code();
-		if (window.requestIdleCallback) window.requestIdleCallback(start, { timeout: 3000 });
-		else setTimeout(start, 500);
 	};
 }
