@@ -81,11 +81,6 @@ def run_merge(log: str) -> None:
 		_still(log, "Running")
 		frappe.db.commit()
 		moved = _repoint(log, survivor, losers, recorder)
-		# The last sweep and the losers' deletion at the connection's own level (REPEATABLE READ), in a fresh
-		# transaction: there the sweep's reads lock the index gaps too, so no row can come to name a loser between
-		# the sweep and the commit (READ COMMITTED locks rows, not gaps).
-		frappe.db.commit()
-		links.set_isolation(isolation)
 		_finish(log, survivor, losers, moved, recorder)
 		_still(log, "Running")
 		_set(log, status="Done")
@@ -232,10 +227,12 @@ def _step(log: str, survivor: str, losers: list[str], percent: float, done: int)
 def _finish(log: str, survivor: str, losers: list[str], moved: int, recorder: _Recorder) -> None:
 	"""The timeline follows, the losers go, the log says Done: one transaction."""
 	# A row that came to point at a loser while the steps ran (an invoice saved meanwhile) moves too, in this
-	# transaction: after the sweep no row of any link field names a loser (run_merge starts this transaction in
-	# REPEATABLE READ, so the sweep also locks the gaps where a new one would go). That is what Frappe's delete checks
+	# transaction: the sweep reads every row committed before it, which is what Frappe's delete checks
 	# (check_if_doc_is_linked and ..._dynamically_linked, a query per field) would verify; they are skipped in
-	# _delete_loser.
+	# _delete_loser. A document saved onto a loser after the sweep read its field can still name it, as with
+	# ERPNext's own rename: its link check read the loser before the delete. Locking the index gaps (REPEATABLE
+	# READ) would not close that: the writer would wait for this commit, then save the link it had checked, and
+	# the sweep's one-query probe of the fields (links.pointing) is a plain read that locks nothing anyway.
 	moved += _repoint(log, survivor, losers, recorder, commit=False)
 	held = links.singles_pointing(losers)
 	if held:
