@@ -17,6 +17,10 @@ Each difference this app meets, and how the one code path handles it:
    finds none.
 6. `frappe.require([...])` no longer keeps script order: the page ships as one bundle (customer_360.bundle.js).
 7. Python 3.14 (v16): nothing version-specific found; the pure tier runs on 3.11 and 3.14.
+8. The database connection: v15 connects through PyMySQL in utf8mb4_unicode_ci (the collation of every Frappe
+   table), v16 through mysqlclient in the server's default for utf8mb4 (utf8mb4_general_ci). Strings a
+   statement makes are in the connection's collation: the merge's manifest sets the tables' collation for its
+   job and names it where it joins (merge/log.py, COLLATION and DOCS).
 """
 
 from __future__ import annotations

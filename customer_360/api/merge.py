@@ -21,6 +21,7 @@ from customer_360.facts.merges import resolve_customer
 from customer_360.merge import access, job, request, state
 from customer_360.merge import duplicates as dups
 from customer_360.merge import preview as merge_preview
+from customer_360.merge.log import DOCS
 from customer_360.merge.undo import queue as queue_undo
 from customer_360.messages import bold
 from customer_360.permissions import check_capability, has_capability
@@ -142,8 +143,8 @@ def get_log(log: str) -> dict:
 	out["documents"] = [
 		{"doctype": dt, "count": n}
 		for dt, n in frappe.db.sql(
-			f"""select ref_doctype, count(distinct ref_name) n from `tab{job.ROW}`
-			where parent = %s and parenttype = %s group by ref_doctype order by n desc, ref_doctype""",
+			f"""select r.ref_doctype, count(distinct d.ref_name) n from `tab{job.ROW}` r join {DOCS}
+			where r.parent = %s and r.parenttype = %s group by r.ref_doctype order by n desc, r.ref_doctype""",
 			(doc.name, LOG),
 		)
 	]

@@ -42,7 +42,6 @@ from customer_360.merge.log import (
 	LOSER,
 	TIMELINE,
 	_publish,
-	_Recorder,
 	_set,
 	log_customers,
 	merge_job_id,
@@ -54,6 +53,7 @@ from customer_360.merge.log import create_log as create_log
 from customer_360.merge.log import enqueue as enqueue
 from customer_360.merge.log import manifest as manifest
 from customer_360.merge.log import undo_job_id as undo_job_id
+from customer_360.merge.recorder import _Recorder
 from customer_360.merge.steps import _Abandoned, _names, _reindex, _still, comment, start
 from customer_360.merge.steps import reindex_job_id as reindex_job_id
 from customer_360.merge.undo import blockers as blockers
@@ -70,7 +70,7 @@ def run_merge(log: str) -> None:
 	losers = [r.customer for r in loser_rows]
 	if not start(log, [survivor, *losers], "Queued"):
 		return
-	isolation = ""
+	isolation, recorder = "", None
 	try:
 		isolation = links.read_committed()  # from the next transaction on (see _repoint)
 		_set(log, status="Running", started=now_datetime(), progress=0)
@@ -99,6 +99,8 @@ def run_merge(log: str) -> None:
 		_publish(log, float(frappe.db.get_value(LOG, log, "progress") or 0), "Failed", message)
 	finally:
 		links.set_isolation(isolation)
+		if recorder:
+			recorder.close()
 		lock.release([survivor, *losers], log)
 
 
@@ -192,14 +194,14 @@ def _repoint(log: str, survivor: str, losers: list[str], recorder: _Recorder, co
 			if whole:
 				moved = links.repoint_next(lf, losers, survivor)
 			else:
-				moved = recorder.repoint_recorded(lf, losers, survivor, added)
+				moved = recorder.repoint_recorded(lf, losers, survivor)
 			if moved != added:
 				if exact:
 					# A locked, recorded row that did not change (a trigger?): the manifest would lie, and the
 					# next batch would read the same rows again. The batch rolls back and the merge stops.
 					raise frappe.ValidationError(_("Could not re-point {0}.{1}").format(lf.doctype, lf.field))
 				frappe.db.rollback(save_point=SAVEPOINT)  # a row came or went: this field, the exact way
-				recorder.forget(lf, added)
+				recorder.forget(lf)
 				exact = True
 				continue
 			done += added

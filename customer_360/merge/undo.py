@@ -16,6 +16,7 @@ from customer_360.core.merge_plan import UndoBlocker, undo_blockers, undo_plan
 from customer_360.merge import customer as cust
 from customer_360.merge import links, lock
 from customer_360.merge.log import (
+	DOCS,
 	LOG,
 	LOSER,
 	ROW,
@@ -180,8 +181,8 @@ def _restore_links(log: str, groups: list, fast: bool = False) -> None:
 			raise _Changed(log)
 		return
 	fields = frappe.db.sql(
-		f"""select count(distinct ref_doctype, ref_name, fieldname) from `tab{ROW}`
-		where parent = %s and parenttype = %s and kind != 'child'""",
+		f"""select count(distinct r.ref_doctype, d.ref_name, r.fieldname) from `tab{ROW}` r join {DOCS}
+		where r.parent = %s and r.parenttype = %s and r.kind != 'child'""",
 		(log, LOG),
 	)[0][0]
 	if rows != fields:
@@ -201,8 +202,8 @@ def _child_rows(log: str, groups: list) -> list[tuple[str, str]]:
 			found.extend(
 				(doctype, name)
 				for name in frappe.db.sql(
-					f"""select ref_name from `tab{ROW}` where parent = %s and parenttype = %s
-					and name between %s and %s and ref_doctype = %s and kind = 'child' order by idx""",
+					f"""select d.ref_name from `tab{ROW}` r join {DOCS} where r.parent = %s and r.parenttype = %s
+					and r.name between %s and %s and r.ref_doctype = %s and r.kind = 'child' order by r.idx, d.pos""",
 					(log, LOG, first, last, doctype),
 					pluck=True,
 				)

@@ -262,6 +262,7 @@ def _ours(sides: dict) -> dict:
 	status = frappe.db.get_value(job.LOG, log, ["status", "message", "rows_moved"], as_dict=True)
 	out = {"log": log, "seconds": seconds, "status": status, "before": before, "undo": None, "undone": None}
 	out["after"] = _linked_rows(ours["survivor"])
+	out["manifest_rows"] = frappe.db.count(job.ROW, {"parent": log, "parenttype": job.LOG})
 	if status.status == "Done":
 		frappe.db.set_value(job.LOG, log, "status", "Undoing")
 		lock.acquire([ours["survivor"], ours["loser"]], log)
@@ -355,6 +356,7 @@ def run_benchmark(docs: int = 10_000, cleanup: bool = True, rounds: int = 5) -> 
 		"ours_status": (failed or statuses[-1]).status,
 		"ours_message": (failed or statuses[-1]).message,
 		"ours_rows_moved": statuses[-1].rows_moved,
+		"ours_manifest_rows": last["ours"].get("manifest_rows"),
 		"ours_undo_seconds": round(_median(undos), 2) if undos else None,
 		"erpnext_seconds": round(_median([r["erpnext"]["seconds"] for r in runs]), 2),
 		# Each round's ours / ERPNext (and undo / merge), timed within the same minute on the same data: steadier
@@ -383,7 +385,8 @@ def print_result(r: dict) -> None:
 	print(f"  seeding both copies          {r['seed_seconds']:>8} s")
 	print(
 		f"  customer_360 merge           {r['ours_seconds']:>8} s  ({r['ours_status']}, {r['ours_rows_moved']}"
-		f" rows in the manifest, loser snapshotted)  runs {r.get('ours_runs')}"
+		f" rows re-pointed, recorded in {r.get('ours_manifest_rows')} manifest rows, loser snapshotted)"
+		f"  runs {r.get('ours_runs')}"
 	)
 	if r.get("ours_undo_seconds") is not None:
 		print(f"  customer_360 undo            {r['ours_undo_seconds']:>8} s  runs {r.get('ours_undo_runs')}")
