@@ -15,6 +15,12 @@ from customer_360.core.merge_plan import ManifestRow
 from customer_360.merge.links import CUSTOMER, _params, written
 from customer_360.merge.log import COLLATION, DOCS, LOG, NAME_DIGITS, ROW, ROW_FIELDS, row_name
 
+# The most bytes a JSON array of names may take (group_concat_max_len, for the job's connection; the server caps
+# it, at 1 GB here): far above a batch's (50,000 names of up to 140 characters: 7.2 MB).
+ARRAY_BYTES = 4294967295
+# MariaDB's "Row n was cut by JSON_ARRAYAGG()" (ER_CUT_VALUE_GROUP_CONCAT): a warning, an error in strict mode.
+CUT_ARRAY = 1260
+
 
 class _Recorder:
 	"""Appends rows to the log's manifest (names <log>-<idx>), packed: one row per field, old value and new value
@@ -88,16 +94,18 @@ class _Recorder:
 
 		Numbered by a session variable as the rows stream out: a window function made the server buffer and
 		sort them first. Grouped by the field's value as SQL compares it, which ignores case and trailing
-		spaces; should one group hold values that differ byte for byte (a row holding "acme " for "ACME"), the
-		batch is read again and written from here, so each row keeps the exact value the undo puts back."""
+		spaces; should one group hold values that differ byte for byte (a row holding "acme " for "ACME"), or an
+		array come out cut, the batch is read again and written from here, so each row keeps the exact value the
+		undo puts back and the manifest names every document."""
 		if self.session is None:
 			self.session = frappe.db.sql(
 				"select @@session.group_concat_max_len, @@session.collation_connection"
 			)[0]
 			# json_arrayagg is group_concat underneath, cut at group_concat_max_len (1 MB by default, some
-			# 40,000 names); a cut array would be invalid JSON, which the check below catches anyway.
+			# 40,000 names). A cut array is refused in strict mode (CUT_ARRAY), written cut otherwise: the check
+			# after the INSERT finds it (not JSON, fewer names than rows, or as long as the limit).
 			frappe.db.sql(
-				f"set session group_concat_max_len = 4294967295, collation_connection = {COLLATION}"
+				f"set session group_concat_max_len = {int(ARRAY_BYTES)}, collation_connection = {COLLATION}"
 			)
 		# The survivor pointing at a loser (its parent customer, say) would point at itself: cleared instead.
 		new = "if(t.name = %(survivor)s, '', %(survivor)s)" if lf.doctype == CUSTOMER else "%(survivor)s"
@@ -123,27 +131,35 @@ class _Recorder:
 			"field": lf.field,
 			"kind": lf.kind,
 		}
-		frappe.db.sql(
-			f"""insert into `tab{ROW}` (idx, name, creation, modified, owner, modified_by, docstatus, parent,
+		try:
+			frappe.db.sql(
+				f"""insert into `tab{ROW}` (idx, name, creation, modified, owner, modified_by, docstatus, parent,
 				parenttype, parentfield, {", ".join(ROW_FIELDS)})
 			select {seq} := {seq} + 1, {name}, %(now)s, %(now)s, %(user)s, %(user)s, 0, %(log)s, %(logtype)s,
-				'rows', %(doctype)s, %(field)s, g.old, g.new, %(kind)s, json_length(g.names), g.names
+				'rows', %(doctype)s, %(field)s, g.old, g.new, %(kind)s, g.documents, g.names
 			from (select {seq} := %(idx)s) seq, (
 				select if(min(binary {field}) = max(binary {field}), min({field}), null) old, {new} new,
-					json_arrayagg(t.name limit {limit}) names
+					least(count(*), {limit}) documents, json_arrayagg(t.name limit {limit}) names
 				{source} group by {field}, new) g""",
-			params,
-		)
-		rows = written()
-		if not rows:
+				params,
+			)
+			rows = written()
+		except Exception as e:
+			if e.args[:1] != (CUT_ARRAY,):
+				raise
+			rows = None  # refused, in strict mode: nothing written, the batch is written from here
+		if rows == 0:
 			return 0
-		numbered, documents, exact = frappe.db.sql(
-			f"""select {seq}, sum(documents), min(old_value is not null and json_valid(names))
+		exact = False
+		if rows:  # written: is each array whole, with one old value?
+			numbered, documents, exact = frappe.db.sql(
+				f"""select {seq}, sum(documents), min(old_value is not null and json_valid(names)
+				and json_length(names) = documents and length(names) < @@session.group_concat_max_len)
 			from `tab{ROW}` where parent = %s and parenttype = %s and idx > %s""",
-			(self.log, LOG, self.idx),
-		)[0]
-		if int(numbered) != self.idx + rows:  # a server that evaluated the select list in another order
-			frappe.throw(_("The merge could not number its manifest rows."), frappe.ValidationError)
+				(self.log, LOG, self.idx),
+			)[0]
+			if int(numbered) != self.idx + rows:  # a server that evaluated the select list in another order
+				frappe.throw(_("The merge could not number its manifest rows."), frappe.ValidationError)
 		first = self.idx + 1
 		if exact:
 			self.idx += rows
