@@ -116,9 +116,12 @@ def manifest_groups(log: str) -> list[tuple[str, str, bool, int, str, str]]:
 	return [
 		(doctype, field, bool(child), int(rows), first, last)
 		for doctype, field, child, rows, first, last in frappe.db.sql(
-			f"""select r.ref_doctype, r.fieldname, r.kind = 'child', count(*), min(r.name), max(r.name)
-			from `tab{ROW}` r join {DOCS} where r.parent = %s and r.parenttype = %s
-			group by r.ref_doctype, r.fieldname, r.kind = 'child' order by r.ref_doctype, r.fieldname""",
+			# `documents` as written (checked against each array then); a row from before packing names one
+			# (its `documents` reads 0, the column's default).
+			f"""select ref_doctype, fieldname, kind = 'child', sum(if(names is null, 1, documents)), min(name),
+			max(name)
+			from `tab{ROW}` where parent = %s and parenttype = %s
+			group by ref_doctype, fieldname, kind = 'child' order by ref_doctype, fieldname""",
 			(log, LOG),
 		)
 	]

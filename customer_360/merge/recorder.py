@@ -150,9 +150,9 @@ class _Recorder:
 			rows = None  # refused, in strict mode: nothing written, the batch is written from here
 		if rows == 0:
 			return 0
-		exact = False
+		sound = False
 		if rows:  # written: is each array whole, with one old value?
-			numbered, documents, exact = frappe.db.sql(
+			numbered, documents, sound = frappe.db.sql(
 				f"""select {seq}, sum(documents), min(old_value is not null and json_valid(names)
 				and json_length(names) = documents and length(names) < @@session.group_concat_max_len)
 			from `tab{ROW}` where parent = %s and parenttype = %s and idx > %s""",
@@ -161,7 +161,7 @@ class _Recorder:
 			if int(numbered) != self.idx + rows:  # a server that evaluated the select list in another order
 				frappe.throw(_("The merge could not number its manifest rows."), frappe.ValidationError)
 		first = self.idx + 1
-		if exact:
+		if sound:
 			self.idx += rows
 			self._note(lf.doctype, lf.field, int(documents))
 		else:

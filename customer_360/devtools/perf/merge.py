@@ -348,6 +348,7 @@ def run_benchmark(docs: int = 10_000, cleanup: bool = True, rounds: int = 5) -> 
 	statuses = [r["ours"]["status"] for r in runs]
 	failed = next((st for st in statuses if st.status != "Done"), None)
 	undos = [r["ours"]["undo"] for r in runs if r["ours"]["undo"] is not None]
+	ratios = [round(r["ours"]["seconds"] / r["erpnext"]["seconds"], 2) for r in runs]
 	result = {
 		"docs": docs,
 		"rounds": len(runs),
@@ -361,7 +362,8 @@ def run_benchmark(docs: int = 10_000, cleanup: bool = True, rounds: int = 5) -> 
 		"erpnext_seconds": round(_median([r["erpnext"]["seconds"] for r in runs]), 2),
 		# Each round's ours / ERPNext (and undo / merge), timed within the same minute on the same data: steadier
 		# than the ratio of the medians when the machine's load changes from one round to the next.
-		"ratio_runs": [round(r["ours"]["seconds"] / r["erpnext"]["seconds"], 2) for r in runs],
+		"ratio_runs": ratios,
+		"ratio_median": _median(ratios),
 		"undo_ratio_runs": [round((o["undo"] or 0) / o["seconds"], 2) for o in (r["ours"] for r in runs)],
 		"ours_runs": [round(r["ours"]["seconds"], 2) for r in runs],
 		"ours_undo_runs": [round(u, 2) for u in undos],

@@ -201,14 +201,13 @@ def table_rows(r: dict) -> list[tuple[str, str, str, str]]:
 			)
 		)
 	if g := r.get("merge"):
-		runs = sorted(g.get("ratio_runs") or [])
-		per_round = runs[len(runs) // 2] if runs else "-"  # the median of each round's ours / ERPNext
 		rows.append(
 			(
 				f"merge, loser with {g['docs']} documents",
 				f"{g['ours_seconds']} s ({g['ours_status']}; {g.get('ours_manifest_rows', '-')} manifest rows)",
 				f"ERPNext rename(merge=True) {g['erpnext_seconds']} s",
-				f"{ratio(g['ours_seconds'], g['erpnext_seconds'])}, per round {per_round} (goal <= 1.0);"
+				f"{ratio(g['ours_seconds'], g['erpnext_seconds'])},"
+				f" per round {g.get('ratio_median', '-')} (goal <= 1.0);"
 				f" undo {g.get('ours_undo_seconds')} s (goal <= the merge)",
 			)
 		)
