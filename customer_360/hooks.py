@@ -24,6 +24,9 @@ page_js = {
 	for page in ("customer-360", "customer-360-directory", "customer-360-merge")
 }
 boot_session = "customer_360.boot.boot_session"
+# The 360's first screen without the desk, for a link typed or opened from outside (customer_360.api.web_view).
+website_route_rules = [{"from_route": "/customer-360/<path:customer>", "to_route": "customer-360"}]
+after_request = ["customer_360.www.customer_360.no_store"]
 
 # run-tests: complete ERPNext's setup (company, fiscal year, chart of accounts) on a fresh site.
 before_tests = "customer_360.tests.fixtures.before_tests"

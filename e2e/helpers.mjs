@@ -260,3 +260,47 @@ export const ALL_TABS = [
 	"files",
 	"audit",
 ];
+
+// ---------------------------------------------------------------- hostile input
+// A context logged in as `user` whose every page reports a write to window.__x and any native dialog into `fired`.
+export async function guarded(ctx, user = "Administrator", password = ctx.adminPassword) {
+	const context = await login(ctx, user, password);
+	const fired = [];
+	await context.exposeFunction("__c360_injected", (value, where) =>
+		fired.push(`window.__x=${value} on ${where}`)
+	);
+	await context.addInitScript(() => {
+		let value;
+		Object.defineProperty(window, "__x", {
+			configurable: true,
+			get: () => value,
+			set: (v) => {
+				value = v;
+				window.__c360_injected(String(v), location.pathname + location.search);
+			},
+		});
+	});
+	const page = await context.newPage();
+	page.on("dialog", (d) => {
+		fired.push(`a native ${d.type()} dialog: ${d.message()}`);
+		d.dismiss().catch(() => {});
+	});
+	page.on("pageerror", (e) => console.log(`  [page error] ${e.message}`));
+	// Lets broken images fail (their onerror is what would run), then asserts nothing ran.
+	const clean = async (where) => {
+		await page.waitForTimeout(700);
+		const x = await page.evaluate(() => window.__x).catch(() => undefined);
+		assert.deepEqual(fired, [], `injected script ran ${where}`);
+		assert.equal(x, undefined, `window.__x is set ${where}`);
+	};
+	// Waits for `locator`; when it never shows, an injected script that ran meanwhile is the failure reported.
+	const until = async (locator, where, timeout = 30000) => {
+		try {
+			await locator.waitFor({ timeout });
+		} catch (e) {
+			await clean(where);
+			throw e;
+		}
+	};
+	return { context, page, clean, until };
+}

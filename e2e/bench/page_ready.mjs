@@ -8,7 +8,8 @@
 // and "route", the desk already open and settled on the Customer list, then frappe.set_route to the view (what
 // a click on a customer in the list does: the view's own cost). The 360 page also a third way, "button": from
 // the customer's settled form, a click on its "Customer 360" button, the way users open it (typical customer
-// only: the whale's form never settles). Keys: form, page, form_route, page_route, page_button.
+// only: the whale's form never settles). Keys: form, page, form_route, page_route, page_button; and web, the 360's
+// web view (/customer-360/<name>, no desk), its URL typed.
 // Ready = the view's own "done" signal holds (form: cur_frm shows the customer; 360: the overview pane has
 // data-state=ready and no pane is loading) AND no XHR/fetch of the page is in flight, confirmed by QUIET_MS of
 // quiet. The signal is watched inside the page (on every DOM change and every 10 ms) and every time is on the
@@ -93,6 +94,14 @@ const VIEWS = {
 				document.querySelector(".form-layout")
 			);
 		},
+	},
+	// The 360's first screen without the desk (/customer-360/<name>, rendered on the server): ready when its
+	// HTML has arrived and the page has loaded (stylesheets and scripts included), so it is ready as seen.
+	web: {
+		url: (name) => `/customer-360/${encodeURIComponent(name)}`,
+		ready: () =>
+			!!document.querySelector(".c360-web[data-state=ready]") &&
+			document.readyState === "complete",
 	},
 	page: {
 		url: (name) => deskUrl("customer-360", name),
@@ -233,7 +242,7 @@ for (const [who, name] of targets) {
 	await warm.goto(deskUrl(), { waitUntil: "load", timeout: timeoutMs }).catch(() => {});
 	await warm.close();
 	// The whale's form never settles, so the 360 is not opened from it.
-	const keys = ["form", "page", "form_route", "page_route"];
+	const keys = ["form", "page", "web", "form_route", "page_route"];
 	if (who !== "whale") keys.push("page_button");
 	const times = Object.fromEntries(keys.map((k) => [k, []]));
 	const gaveUp = Object.fromEntries(keys.map((k) => [k, false]));

@@ -8,12 +8,14 @@ import json
 import os
 import shutil
 import subprocess
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import nullcontext
 
 import frappe
 
 from customer_360.api.batch import READS
-from customer_360.devtools.perf.http_load import ANCHOR, ANCHOR_KEY, load_pass
+from customer_360.api.web_view import route_of
+from customer_360.devtools.perf.http_load import ANCHOR, ANCHOR_KEY, load_pass, login
 from customer_360.devtools.perf.server import check_local, gunicorn
 
 
@@ -30,8 +32,9 @@ def typical_customer(exclude: str) -> str | None:
 def warm_up(base: str, site: str, password: str, exclude: set) -> None:
 	"""As before the HTTP row: a running server's processes have imported their code and loaded the doctypes'
 	metadata long before a user comes, and a fresh gunicorn worker pays that on its first request (140-310 ms
-	here) whatever it serves. Both views' requests (the 360's first screen, the form's getdoc) are answered for
-	ten customers that are not measured, by ten clients, so that every worker has served each."""
+	here) whatever it serves. Every view's requests (the 360's first screen, the form's getdoc, the web view's
+	page) are answered for ten customers that are not measured, by ten clients, so that every worker has served
+	each."""
 	spare = [
 		c
 		for c in frappe.get_all("Customer", pluck="name", order_by="name desc", limit=20)
@@ -52,6 +55,16 @@ def warm_up(base: str, site: str, password: str, exclude: set) -> None:
 			clients=10,
 			requests_per_client=3,
 		)
+	if not spare:
+		return
+	sessions = [login(base, site, "Administrator", password) for _ in range(10)]
+
+	def web(i: int) -> None:
+		for _ in range(3):
+			sessions[i].get(base + route_of(spare[i % len(spare)]), timeout=60)
+
+	with ThreadPoolExecutor(len(sessions)) as pool:
+		list(pool.map(web, range(len(sessions))))
 
 
 def browser_row(
@@ -72,7 +85,7 @@ def browser_row(
 		env = {**os.environ, "C360_URL": base, "C360_SITE": site, "C360_ADMIN_PASSWORD": password}
 		cmd = [node, script, "--runs", str(runs), "--timeout", str(timeout)]
 		cmd += [f"typical={typical}", f"whale={whale}"]
-		limit = 2 * 4 * (runs + 2) * timeout + 120  # both customers, four views, every run timing out
+		limit = 2 * 6 * (runs + 2) * timeout + 120  # both customers, every view, every run timing out
 		done = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=limit, check=False)
 	lines = [ln for ln in done.stdout.splitlines() if ln.startswith("{")]
 	if done.returncode or not lines:

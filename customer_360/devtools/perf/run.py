@@ -255,17 +255,23 @@ def browser_rows(br: dict) -> list[tuple[str, str, str, str]]:
 	if br.get("skipped"):
 		return [("browser: page ready (Chromium)", "not measured", br["skipped"], "")]
 	rows = []
-	# "opened in the desk": from the Customer list, as a click does (the view's own cost); "URL
-	# typed": a fresh tab that boots the desk first (both views pay the same boot).
-	for mode, how in (("_route", "opened in the desk"), ("", "URL typed")):
+	# "opened in the desk": from the Customer list, as a click does (the view's own cost); "URL typed": a
+	# fresh tab that boots the desk first (both views pay the same boot). Then the web view
+	# (/customer-360/<name>: the first screen rendered on the server, no desk boot), its URL typed too.
+	views = (
+		("page_route", "form_route", "opened in the desk: 360 page ready"),
+		("page", "form", "URL typed: 360 page ready"),
+		("web", "form", "URL typed: 360 web view ready (no desk)"),
+	)
+	for ours, anchor, how in views:
 		for who in ("typical", "whale"):
-			c = br[who]
-			page, form = c.get(f"page{mode}"), c.get(f"form{mode}")
+			c = br.get(who) or {}
+			page, form = c.get(ours), c.get(anchor)
 			if not page or not form:
 				continue
 			rows.append(
 				(
-					f"browser, {who} customer, {how}: 360 page ready",
+					f"browser, {who} customer, {how}",
 					_ready(page, br["timeout_s"]),
 					f"Customer form ready {_ready(form, br['timeout_s'])}",
 					f"{ratio(page.get('median_ms'), form.get('median_ms')) or '-'}"
