@@ -21,6 +21,9 @@ Each difference this app meets, and how the one code path handles it:
    table), v16 through mysqlclient in the server's default for utf8mb4 (utf8mb4_general_ci). Strings a
    statement makes are in the connection's collation: the merge's manifest sets the tables' collation for its
    job and names it where it joins (merge/log.py, COLLATION and DOCS).
+9. Caching of website pages: v15 sends no Cache-Control on a page, v16 sends no-store unless the page opts in.
+   The web view (/customer-360/<customer>, masked for its reader) names its own, "no-store, private", through
+   an after_request hook on its route only (www/customer_360.py, no_store), the same on both.
 """
 
 from __future__ import annotations

@@ -63,6 +63,8 @@ def context_for(customer: str) -> dict:
 		"profile": _profile(profile),
 		"desk_url": get_absolute_url("Customer 360", customer),  # the desk page (/app or /desk: Frappe knows)
 		"form_url": get_absolute_url("Customer", customer),
+		"desk_home": get_absolute_url("Customer 360 Directory", "").rstrip("/"),
+		"reader": frappe.utils.get_fullname(frappe.session.user),
 		"lifecycle": (_message(reads, "account.get_lifecycle") or {}).get("label"),
 		"health": _section(reads, "health.get_health", _health),
 		"flags": _section(reads, "risk.get_flags", _flags),

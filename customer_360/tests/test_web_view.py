@@ -2,6 +2,8 @@
 own website handler as a browser would get it: what it shows, what it masks for the reader, whom it refuses, and
 that hostile text from a customer or a document comes out as text."""
 
+import re
+
 import frappe
 from frappe.utils import set_request
 from frappe.website.serve import get_response
@@ -53,6 +55,8 @@ class TestWebView(C360TestCase):
 		# never cached for the next reader: each reader's figures are their own
 		self.assertNotIn("public", headers.get("Cache-Control", ""))
 		self.assertNotIn(self.other, html)
+		# complete as sent: no script to load (Frappe's website bundle and the apps' web scripts are left out)
+		self.assertIsNone(re.search(r"<script[^>]*\bsrc=", html), "the web view loads a script")
 
 	def test_masks_finance_and_risk_for_a_reader_without_them(self):
 		frappe.set_user(make_user(["Sales User"]))  # reads customers; no finance, no risk
