@@ -17,20 +17,8 @@ import frappe
 from frappe import _
 from frappe.utils import cint, flt, fmt_money, format_date, format_datetime, get_absolute_url
 
-from customer_360.api.batch import get_many
+from customer_360.api.batch import READS, get_many
 
-# The reads of the first screen, in the order the view uses them (each one of api.batch.READS).
-READS = (
-	"overview.get_profile",
-	"account.get_lifecycle",
-	"health.get_health",
-	"risk.get_flags",
-	"overview.get_money",
-	"next_steps.get_suggestions",
-	"interactions.get_tasks",
-	"merge.duplicate_warning",
-	"timeline.get_timeline",
-)
 TIMELINE_ROWS = 25
 # What the money panel leads with, per company: amounts, then open documents (a count and their amount).
 MONEY_FIGURES = (
@@ -46,6 +34,11 @@ OPEN_DOCUMENTS = (
 )
 
 
+def desk_home() -> str:
+	"""The desk's directory of customers, where one is chosen (/app or /desk: Frappe knows)."""
+	return get_absolute_url("Customer 360 Directory", "").rstrip("/")
+
+
 def route_of(customer: str) -> str:
 	"""The view's own path for `customer` (any character of a name survives the round trip)."""
 	return "/customer-360/" + quote(customer, safe="")
@@ -54,8 +47,10 @@ def route_of(customer: str) -> str:
 def context_for(customer: str) -> dict:
 	"""Everything the template prints, as plain values. Raises what the record check raises (permission, not
 	found); a read that fails leaves its section with the read's own message."""
-	answers = get_many(customer, json.dumps([[method, _args(method)] for method in READS]))
-	reads = dict(zip(READS, answers, strict=True))
+	# The desk page's whole first screen (api.batch.READS), so the two views stay in step.
+	methods = sorted(READS)
+	answers = get_many(customer, json.dumps([[method, _args(method)] for method in methods]))
+	reads = dict(zip(methods, answers, strict=True))
 	profile = _message(reads, "overview.get_profile") or {}
 	return {
 		"customer": customer,
@@ -63,7 +58,7 @@ def context_for(customer: str) -> dict:
 		"profile": _profile(profile),
 		"desk_url": get_absolute_url("Customer 360", customer),  # the desk page (/app or /desk: Frappe knows)
 		"form_url": get_absolute_url("Customer", customer),
-		"desk_home": get_absolute_url("Customer 360 Directory", "").rstrip("/"),
+		"desk_home": desk_home(),
 		"reader": frappe.utils.get_fullname(frappe.session.user),
 		"lifecycle": (_message(reads, "account.get_lifecycle") or {}).get("label"),
 		"health": _section(reads, "health.get_health", _health),

@@ -4,9 +4,8 @@ from urllib.parse import urlencode
 
 import frappe
 from frappe import _
-from frappe.utils import get_absolute_url
 
-from customer_360.api.web_view import context_for, route_of
+from customer_360.api.web_view import context_for, desk_home, route_of
 
 ROUTE = "/customer-360"
 no_cache = 1  # per reader: masked for their capabilities, never cached for the next one
@@ -24,7 +23,7 @@ def get_context(context):
 		raise frappe.Redirect(302)
 	if not customer:
 		# No customer named: the desk's directory of customers is where one is chosen.
-		frappe.local.flags.redirect_location = get_absolute_url("Customer 360 Directory", "").rstrip("/")
+		frappe.local.flags.redirect_location = desk_home()
 		raise frappe.Redirect(302)
 	context.update(context_for(customer))  # the record check first: 403/404 before anything is read
 	context.no_breadcrumbs = 1
