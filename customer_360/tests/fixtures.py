@@ -9,3 +9,9 @@ def before_tests():
 
 	erpnext_before_tests()
 	frappe.db.commit()
+	# A fresh site has no encryption key: the first Password saved (the assistant's API key, in a test) makes
+	# one and rewrites site_config.json in place, and an RQ worker that reads the file in that instant fails its
+	# job ("site_config.json is invalid"; CI on a323f55). Made here, before any test and any job.
+	from frappe.utils.password import get_encryption_key
+
+	get_encryption_key()
